@@ -1,0 +1,225 @@
+//! The database URL: a secret (it may carry a password) that is still worth showing in logs,
+//! so its `Debug` and `Display` print it with the password redacted.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+const REDACTED: &str = "[REDACTED]";
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// `sqlite://…` (the embedded default).
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`.
+    Postgres,
+}
+
+/// A database URL kept as a secret; `Debug`/`Display` redact the password.
+#[derive(Clone)]
+pub struct DatabaseUrl(SecretString);
+
+impl DatabaseUrl {
+    /// Wraps a URL.
+    #[must_use]
+    pub fn new(url: SecretString) -> Self {
+        Self(url)
+    }
+
+    /// The full URL, password included: hand it to the database driver only.
+    #[must_use]
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// The database the scheme names, or `None` for an unsupported scheme.
+    #[must_use]
+    pub fn kind(&self) -> Option<DatabaseKind> {
+        let (scheme, _) = self.expose_secret().split_once("://")?;
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Some(DatabaseKind::Sqlite),
+            "postgres" | "postgresql" => Some(DatabaseKind::Postgres),
+            _ => None,
+        }
+    }
+
+    /// Every password the URL carries: the userinfo one and any `password=` query parameter.
+    pub(crate) fn passwords(&self) -> Vec<&str> {
+        let url = self.expose_secret();
+        let mut found = Vec::new();
+        if let Some(parts) = Parts::split(url) {
+            if let Some(password) = parts.password {
+                found.push(password);
+            }
+            found.extend(
+                query_pairs(parts.query)
+                    .filter(|(key, _)| is_password_param(key))
+                    .map(|(_, value)| value),
+            );
+        }
+        found
+    }
+
+    /// The URL with every password replaced by `[REDACTED]`.
+    #[must_use]
+    pub fn redacted(&self) -> String {
+        let url = self.expose_secret();
+        let Some(parts) = Parts::split(url) else {
+            return format!("<not a URL: {REDACTED}>");
+        };
+        let mut out = format!("{}://", parts.scheme);
+        if let Some(user) = parts.user {
+            out.push_str(user);
+            if parts.password.is_some() {
+                out.push(':');
+                out.push_str(REDACTED);
+            }
+            out.push('@');
+        }
+        out.push_str(parts.host_and_path);
+        if let Some(query) = parts.query {
+            out.push('?');
+            let redacted: Vec<String> = query_pairs(Some(query))
+                .map(|(key, value)| {
+                    if is_password_param(key) {
+                        format!("{key}={REDACTED}")
+                    } else if value.is_empty() {
+                        key.to_owned()
+                    } else {
+                        format!("{key}={value}")
+                    }
+                })
+                .collect();
+            out.push_str(&redacted.join("&"));
+        }
+        if let Some(fragment) = parts.fragment {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        out
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DatabaseUrl")
+            .field(&self.redacted())
+            .finish()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// `scheme://[user[:password]@]host_and_path[?query][#fragment]`
+struct Parts<'a> {
+    scheme: &'a str,
+    user: Option<&'a str>,
+    password: Option<&'a str>,
+    host_and_path: &'a str,
+    query: Option<&'a str>,
+    fragment: Option<&'a str>,
+}
+
+impl<'a> Parts<'a> {
+    fn split(url: &'a str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let (rest, fragment) = match rest.split_once('#') {
+            Some((rest, fragment)) => (rest, Some(fragment)),
+            None => (rest, None),
+        };
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, query)) => (rest, Some(query)),
+            None => (rest, None),
+        };
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        // The last '@' of the authority ends the userinfo: a password may contain '@'.
+        let (user, password, host_and_path) = match rest[..authority_end].rfind('@') {
+            Some(at) => {
+                let (user, password) = match rest[..at].split_once(':') {
+                    Some((user, password)) => (user, Some(password)),
+                    None => (&rest[..at], None),
+                };
+                (Some(user), password, &rest[at + 1..])
+            }
+            None => (None, None, rest),
+        };
+        Some(Self {
+            scheme,
+            user,
+            password,
+            host_and_path,
+            query,
+            fragment,
+        })
+    }
+}
+
+fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+}
+
+fn is_password_param(key: &str) -> bool {
+    key.to_ascii_lowercase().contains("pass")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> DatabaseUrl {
+        DatabaseUrl::new(SecretString::from(s))
+    }
+
+    #[test]
+    fn a_postgres_password_is_redacted() {
+        let u = url("postgres://xjz:s3cr3t@db.internal:5432/xjz?sslmode=require");
+        assert_eq!(
+            u.redacted(),
+            "postgres://xjz:[REDACTED]@db.internal:5432/xjz?sslmode=require"
+        );
+        assert!(!format!("{u:?}{u}").contains("s3cr3t"));
+        assert_eq!(u.kind(), Some(DatabaseKind::Postgres));
+        assert_eq!(u.passwords(), vec!["s3cr3t"]);
+    }
+
+    #[test]
+    fn a_password_containing_at_signs_is_redacted_whole() {
+        let u = url("postgresql://app:p@ss@host/db");
+        assert_eq!(u.redacted(), "postgresql://app:[REDACTED]@host/db");
+        assert_eq!(u.passwords(), vec!["p@ss"]);
+    }
+
+    #[test]
+    fn a_password_query_parameter_is_redacted() {
+        let u = url("postgres://host/db?user=app&password=hunter22");
+        assert_eq!(
+            u.redacted(),
+            "postgres://host/db?user=app&password=[REDACTED]"
+        );
+        assert_eq!(u.passwords(), vec!["hunter22"]);
+    }
+
+    #[test]
+    fn a_sqlite_url_is_shown_as_is() {
+        let u = url("sqlite://data/xjz.db?mode=rwc");
+        assert_eq!(u.redacted(), "sqlite://data/xjz.db?mode=rwc");
+        assert_eq!(u.kind(), Some(DatabaseKind::Sqlite));
+        assert!(u.passwords().is_empty());
+    }
+
+    #[test]
+    fn something_that_is_not_a_url_is_hidden_entirely() {
+        let u = url("hunter22");
+        assert!(!u.redacted().contains("hunter22"));
+        assert_eq!(u.kind(), None);
+    }
+}
