@@ -234,6 +234,8 @@ pub struct Application {
 
 impl Application {
     /// Checks every field and every image of `form` and returns all problems at once.
+    /// `today` is the current date in China (UTC+8, from the `Clock` port); a licence
+    /// `date_limitation` before it is refused.
     ///
     /// # Errors
     /// Every [`FieldError`] found: text fields in form order, then images in upload order.

@@ -19,7 +19,9 @@ const USCC_WEIGHTS: [u32; 17] = [
 pub enum LicenceNoKind {
     /// 18-character unified social credit code (统一社会信用代码).
     UnifiedSocialCreditCode,
-    /// 15-digit registration number (注册号) of licences issued before the 2015 reform.
+    /// 15-digit registration number (注册号) of licences issued before the 2015 reform. Only
+    /// its shape is checked, not its check digit: these numbers are being phased out and a
+    /// false rejection here would block a real merchant, while Alipay checks them anyway.
     LegacyRegistrationNo,
 }
 
