@@ -1,0 +1,29 @@
+# xjz-payment-platform — run / test / lint / bench.
+# Get `just` with `cargo install just` (it is not a Debian package).
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Reuse one target directory outside the clone when the caller set one.
+export CARGO_TARGET_DIR := env_var_or_default("CARGO_TARGET_DIR", justfile_directory() / "target")
+
+# List the recipes.
+default:
+    @just --list
+
+# Run everything on the embedded default (SQLite + the built-in Alipay simulator).
+run:
+    cargo run -p xjz-api -- serve
+
+# Every test: lint, then the whole workspace's tests (PostgreSQL ones when XJZ_TEST_POSTGRES_URL is set).
+test: lint
+    cargo nextest run --workspace --all-targets --no-fail-fast
+    cargo test --workspace --doc
+
+# rustfmt check and clippy with warnings denied.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Benchmarks (outside CI); figures go to docs/performance.md.
+bench:
+    cargo bench --workspace
