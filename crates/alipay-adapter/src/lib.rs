@@ -1,4 +1,11 @@
-//! Alipay OpenAPI client implementing `AgentGateway`, and the `xjz-alipay` CLI.
-//!
-//! **Not landed yet.** Issue #3 (adapter) builds it. This crate is an empty placeholder so the workspace
-//! layout of DESIGN §1 exists; it provides nothing and pretends nothing.
+#![doc = include_str!("../README.md")]
+
+mod client;
+pub mod config;
+pub mod error;
+mod gateway;
+mod wire;
+
+pub use config::{AlipayClientConfig, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT};
+pub use error::{AlipayCallError, AlipayRefusal, ClientBuildError};
+pub use gateway::AlipayAgentGateway;
