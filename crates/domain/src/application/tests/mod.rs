@@ -7,6 +7,7 @@ use super::*;
 use crate::validation::{FieldErrorCode, ValidationErrors};
 
 mod edit;
+mod props;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
 
