@@ -18,7 +18,7 @@ use super::defaults;
 
 /// `XJZ__ENVIRONMENT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 pub enum Environment {
     /// Generates missing secrets, runs the worker and simulator embedded, uses test keys.
     #[default]
@@ -38,6 +38,20 @@ impl Environment {
     }
 }
 
+impl TryFrom<String> for Environment {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "development" => Ok(Self::Development),
+            "production" => Ok(Self::Production),
+            other => Err(format!(
+                "unknown environment {other:?}; use development or production"
+            )),
+        }
+    }
+}
+
 impl fmt::Display for Environment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -46,13 +60,25 @@ impl fmt::Display for Environment {
 
 /// `XJZ__LOG__FORMAT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 pub enum LogFormat {
     /// Human-readable, multi-line.
     #[default]
     Pretty,
     /// One JSON object per line (for production log pipelines).
     Json,
+}
+
+impl TryFrom<String> for LogFormat {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "pretty" => Ok(Self::Pretty),
+            "json" => Ok(Self::Json),
+            other => Err(format!("unknown log format {other:?}; use pretty or json")),
+        }
+    }
 }
 
 /// All settings of a deployment.
