@@ -1,0 +1,79 @@
+//! State kept in a file survives a restart.
+
+use std::time::Duration;
+
+use xjz_alipay_sim::{BatchStatus, SimConfig, Simulator};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn batches_and_their_progress_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = dir.path().join("data").join("alipay-sim.json");
+    let config = SimConfig {
+        state_file: Some(state_file.clone()),
+        persist_every: Duration::from_millis(50),
+        ..SimConfig::default()
+    };
+
+    // First life: one submitted batch queried once, one batch left in init.
+    let sim = TestSim::start_with(config.clone()).await;
+    let (submitted, order_no) = sim.submitted_batch("m@example.com").await;
+    assert_eq!(
+        sim.query(&submitted).await["order_status"],
+        "MERCHANT_AUDITING"
+    );
+    let pending = sim.signed_batch("n@example.com").await;
+    sim.handle.stop().await;
+    assert!(state_file.exists());
+
+    // Second life: same file.
+    let sim = TestSim::attach(Simulator::start(config.clone()).await.unwrap());
+    let node = sim.query(&submitted).await;
+    assert_eq!(node["order_status"], "MERCHANT_CONFIRM");
+    assert_eq!(node["order_no"], order_no.as_str());
+    assert!(sim.call(CONFIRM, &batch_biz(&pending)).await.is_success());
+    let fresh = sim.create("o@example.com").await;
+    assert_ne!(fresh, submitted);
+    assert_ne!(fresh, pending);
+    sim.handle.stop().await;
+
+    // Third life sees the second one's work too.
+    let sim = TestSim::attach(Simulator::start(config).await.unwrap());
+    assert_eq!(
+        sim.handle.batch(&pending).unwrap().status,
+        BatchStatus::Submit
+    );
+    assert_eq!(sim.handle.batches().len(), 3);
+    sim.handle.stop().await;
+}
+
+#[tokio::test]
+async fn changes_are_written_while_running_not_only_on_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = dir.path().join("sim.json");
+    let sim = TestSim::start_with(SimConfig {
+        state_file: Some(state_file.clone()),
+        persist_every: Duration::from_millis(50),
+        ..SimConfig::default()
+    })
+    .await;
+    let batch_no = sim.create("m@example.com").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let text = std::fs::read_to_string(&state_file).unwrap();
+    assert!(text.contains(&batch_no));
+    sim.handle.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreadable_state_file_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = dir.path().join("sim.json");
+    std::fs::write(&state_file, "{ not state").unwrap();
+    let result = Simulator::start(SimConfig {
+        state_file: Some(state_file),
+        ..SimConfig::default()
+    })
+    .await;
+    assert!(result.is_err());
+}
