@@ -3,6 +3,8 @@
 //! verify and classify (xjz-alipay-protocol) → parse the verified node → log one line.
 
 mod send;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
