@@ -54,12 +54,7 @@ impl Captured {
 
     /// Text parts (name, value) and file parts (name, filename, content type, bytes) of a
     /// multipart body. Minimal parser: enough for what reqwest writes.
-    pub fn multipart(
-        &self,
-    ) -> (
-        Vec<(String, String)>,
-        Vec<(String, String, String, Vec<u8>)>,
-    ) {
+    pub fn multipart(&self) -> (Vec<(String, String)>, Vec<FilePart>) {
         let content_type = self.header("content-type").unwrap();
         let boundary = content_type.split("boundary=").nth(1).unwrap().trim();
         let delimiter = format!("--{boundary}");
