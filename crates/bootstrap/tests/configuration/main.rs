@@ -7,6 +7,7 @@
 
 mod derived;
 mod development;
+mod docs;
 mod file_variants;
 mod helpers;
 mod layering;
