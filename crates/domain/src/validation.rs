@@ -36,7 +36,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: FieldErrorCode, reason: impl Into<String>) -> Self {
-        Self { field: field.into(), code, reason: reason.into() }
+        Self {
+            field: field.into(),
+            code,
+            reason: reason.into(),
+        }
     }
 
     pub fn required(field: impl Into<String>) -> Self {
@@ -110,7 +114,11 @@ impl ValidationErrors {
     /// # Errors
     /// Returns `self` when at least one field error was recorded.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, ValidationErrors> {
-        if self.0.is_empty() { Ok(value()) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 }
 
