@@ -10,6 +10,7 @@
 //!   checks (`validate` in every environment, `checks` in production).
 //! - `settings`: the typed result handed to the rest of the system.
 
+mod adapters;
 mod checks;
 mod db_url;
 pub mod defaults;

@@ -5,6 +5,7 @@
 // allow-unwrap-in-tests only covers the test fns themselves.
 #![allow(clippy::unwrap_used)]
 
+mod adapters;
 mod derived;
 mod development;
 mod docs;
