@@ -3,8 +3,17 @@
 //! Derived defaults (auto-migrate, worker tick, embedded switches, gateway URL, test keys)
 //! are computed in `resolve` from the other values.
 
-/// `XJZ__DATABASE__URL`
+use std::path::Path;
+
+/// `XJZ__DATABASE__URL` with the default data directory.
 pub const DATABASE_URL: &str = "sqlite://data/xjz.db?mode=rwc";
+
+/// `XJZ__DATABASE__URL`: the SQLite file `xjz.db` in the data directory, so the default
+/// database follows `XJZ_DATA_DIR` (and equals [`DATABASE_URL`] for the default `data`).
+#[must_use]
+pub fn database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}/xjz.db?mode=rwc", data_dir.display())
+}
 /// `XJZ__SERVER__BIND`
 pub const SERVER_BIND: &str = "127.0.0.1:8080";
 /// `XJZ__SERVER__STATIC_DIR`
@@ -39,7 +48,8 @@ pub const POLL_MAX_DAYS: u64 = 30;
 pub const EMBEDDED_SIMULATOR_BIND: &str = "127.0.0.1:8090";
 /// `XJZ__SECURITY__JWT_TTL_SECS`
 pub const SECURITY_JWT_TTL_SECS: u64 = 7200;
-/// Where development secrets and files live unless `LoadOptions` says otherwise.
+/// Where development secrets and the default SQLite database live unless `LoadOptions` or
+/// `XJZ_DATA_DIR` say otherwise.
 pub const DATA_DIR: &str = "data";
 /// Where the optional TOML files live unless `LoadOptions`/`XJZ_CONFIG_DIR` say otherwise.
 pub const CONFIG_DIR: &str = "config";

@@ -55,7 +55,7 @@ pub(crate) fn resolve(
         "XJZ__EMBEDDED__SIMULATOR_BIND",
         &embedded.simulator_bind,
     );
-    let database = database(&mut problems, raw.database);
+    let database = database(&mut problems, raw.database, data_dir);
     let server = server(&mut problems, raw.server);
     let worker = worker(&mut problems, raw.worker, embedded.worker);
     let poll = poll(&mut problems, raw.poll);
@@ -81,8 +81,9 @@ pub(crate) fn resolve(
         validate::app_id(&mut problems, app_id);
     }
     let timeout_secs = alipay.timeout_secs.unwrap_or(defaults::ALIPAY_TIMEOUT_SECS);
-    let upload_timeout_secs =
-        (alipay.upload_timeout_secs).unwrap_or(defaults::ALIPAY_UPLOAD_TIMEOUT_SECS);
+    let upload_timeout_secs = alipay
+        .upload_timeout_secs
+        .unwrap_or(defaults::ALIPAY_UPLOAD_TIMEOUT_SECS);
     validate::positive(&mut problems, "XJZ__ALIPAY__TIMEOUT_SECS", timeout_secs);
     validate::positive(
         &mut problems,
@@ -232,10 +233,10 @@ fn text(value: Option<String>, default: &str) -> String {
     value.unwrap_or_else(|| default.to_owned())
 }
 
-fn database(problems: &mut Problems, raw: raw::RawDatabase) -> DatabaseSettings {
+fn database(problems: &mut Problems, raw: raw::RawDatabase, data_dir: &Path) -> DatabaseSettings {
     let key = "XJZ__DATABASE__URL";
     let url = value_or_file(problems, key, raw.url, raw.url_file)
-        .unwrap_or_else(|| SecretString::from(defaults::DATABASE_URL));
+        .unwrap_or_else(|| SecretString::from(defaults::database_url(data_dir)));
     let url = DatabaseUrl::new(url);
     let kind = url.kind();
     if kind.is_none() {

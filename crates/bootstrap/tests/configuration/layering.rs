@@ -18,10 +18,8 @@ fn defaults_are_designs_when_nothing_is_configured() {
 
     // Assert
     assert_eq!(s.environment, Environment::Development);
-    assert_eq!(
-        s.database.url.expose_secret(),
-        "sqlite://data/xjz.db?mode=rwc"
-    );
+    let db = format!("sqlite://{}/xjz.db?mode=rwc", t.data_dir().display());
+    assert_eq!(s.database.url.expose_secret(), db);
     assert!(s.database.auto_migrate);
     assert_eq!(s.server.bind, "127.0.0.1:8080");
     assert_eq!(s.server.static_dir, PathBuf::from("frontend/dist"));
@@ -204,10 +202,7 @@ fn variables_without_the_prefix_are_ignored() {
         .set("XJZ_SERVER__BIND", "nonsense")
         .set("PATH", "/usr/bin");
     let s = t.load_ok().settings;
-    assert_eq!(
-        s.database.url.expose_secret(),
-        "sqlite://data/xjz.db?mode=rwc"
-    );
+    assert!(!s.database.url.expose_secret().contains("elsewhere"));
     assert_eq!(s.server.bind, "127.0.0.1:8080");
 }
 
@@ -304,4 +299,26 @@ fn invalid_values_are_all_reported_with_their_keys() {
     assert_eq!(proxies, 2, "{keys:?}");
     // A refused start generates nothing.
     assert!(!t.data_dir().exists());
+}
+
+#[test]
+fn the_default_database_is_designs_with_the_default_data_directory() {
+    // Secrets given, so nothing is generated in the working directory.
+    let mut options = LoadOptions::default();
+    options
+        .env
+        .insert("XJZ__SECURITY__JWT_SECRET".into(), "x".repeat(40));
+    options.env.insert(
+        "XJZ__SECURITY__DATA_KEY".into(),
+        crate::helpers::DATA_KEY.to_owned(),
+    );
+    options.config_dir = Some(PathBuf::from("/nonexistent-xjz-config"));
+
+    let s = xjz_bootstrap::load(&options).unwrap().settings;
+
+    assert_eq!(
+        s.database.url.expose_secret(),
+        "sqlite://data/xjz.db?mode=rwc"
+    );
+    assert_eq!(options.data_dir(), PathBuf::from("data"));
 }
