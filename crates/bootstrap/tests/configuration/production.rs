@@ -242,3 +242,22 @@ fn refusals_never_echo_secret_values() {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
 }
+
+#[test]
+fn sqlite_in_production_is_accepted_with_a_warning() {
+    let mut t = TestEnv::production();
+    t.set(
+        "XJZ__DATABASE__URL",
+        "sqlite:///var/lib/xjz/xjz.db?mode=rwc",
+    );
+
+    let loaded = t.load_ok();
+
+    assert!(loaded.settings.database.auto_migrate);
+    let warning = &loaded.notices[0];
+    assert_eq!(
+        warning.kind,
+        xjz_bootstrap::configuration::NoticeKind::Warning
+    );
+    assert_eq!(warning.key, "XJZ__DATABASE__URL");
+}

@@ -13,9 +13,10 @@ mod security;
 use std::path::Path;
 
 use super::checks::{self, Candidate};
+use super::db_url::DatabaseKind;
 use super::defaults;
 use super::error::{ConfigError, Problems};
-use super::notice::Notice;
+use super::notice::{Notice, NoticeKind};
 use super::raw::RawSettings;
 use super::settings::{EmbeddedSettings, Environment, LogSettings, Settings};
 use super::validate;
@@ -57,6 +58,14 @@ pub(crate) fn resolve(
     }
     if !problems.is_empty() {
         return Err(ConfigError::Invalid(problems));
+    }
+
+    if !development && database.url.kind() == Some(DatabaseKind::Sqlite) {
+        notices.push(Notice::new(
+            NoticeKind::Warning,
+            "XJZ__DATABASE__URL",
+            "SQLite in production: only one process may write; scale-out needs PostgreSQL",
+        ));
     }
 
     let fill_in = if development {
