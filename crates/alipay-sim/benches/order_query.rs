@@ -71,6 +71,33 @@ fn node(body: &str, method: &str, key: &RsaPublicKey) -> serde_json::Value {
     serde_json::from_str(node.content).unwrap()
 }
 
+/// CPU seconds used so far by this process's threads, split into (simulator HTTP workers,
+/// everything else), from /proc (Linux; clock ticks of 1/100 s, `getconf CLK_TCK`).
+fn cpu_split() -> (f64, f64) {
+    let mut server = 0u64;
+    let mut other = 0u64;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return (0.0, 0.0);
+    };
+    for task in tasks.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+            .sum();
+        if comm.starts_with("actix") {
+            server += ticks;
+        } else {
+            other += ticks;
+        }
+    }
+    (server as f64 / 100.0, other as f64 / 100.0)
+}
+
 /// Signatures per second of one thread signing a typical order.query node: the floor of the
 /// simulator's cost per answer.
 fn rsa_signs_per_sec() -> f64 {
@@ -181,6 +208,7 @@ async fn main() {
     let done = Arc::new(AtomicU64::new(0));
     let bad = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(secs);
+    let cpu_before = cpu_split();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for t in 0..concurrency {
@@ -220,6 +248,7 @@ async fn main() {
         latencies.extend(task.await.unwrap());
     }
     let elapsed = started.elapsed();
+    let cpu_after = cpu_split();
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     let ok = done.load(Ordering::Relaxed);
@@ -232,6 +261,19 @@ async fn main() {
         pct(0.99).as_secs_f64() * 1e3,
         bad.load(Ordering::Relaxed),
     );
+    let server_cpu = cpu_after.0 - cpu_before.0;
+    let client_cpu = cpu_after.1 - cpu_before.1;
+    if ok > 0 && server_cpu > 0.0 {
+        let per_call_us = server_cpu / ok as f64 * 1e6;
+        println!(
+            "CPU: simulator workers {server_cpu:.2} s = {per_call_us:.0} µs per answer (capacity {:.0} answers/s per core, {:.0} on 2 dedicated cores); client {client_cpu:.2} s; load average at end: {}",
+            1e6 / per_call_us,
+            2e6 / per_call_us,
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .trim(),
+        );
+    }
     assert_eq!(bad.load(Ordering::Relaxed), 0, "every answer must verify");
     assert_eq!(counted, ok, "the simulator counted every call");
     sim.stop().await;
