@@ -70,10 +70,16 @@ impl DatabaseUrl {
         };
         let mut out = format!("{}://", parts.scheme);
         if let Some(user) = parts.user {
-            out.push_str(user);
-            if parts.password.is_some() {
-                out.push(':');
+            // A "user" with URL delimiters means the last '@' was not the userinfo's (e.g.
+            // an '@' inside a query password): hide the whole userinfo then.
+            if user.contains(['/', '?', '#', '&', '=']) {
                 out.push_str(REDACTED);
+            } else {
+                out.push_str(user);
+                if parts.password.is_some() {
+                    out.push(':');
+                    out.push_str(REDACTED);
+                }
             }
             out.push('@');
         }
@@ -128,17 +134,10 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     fn split(url: &'a str) -> Option<Self> {
         let (scheme, rest) = url.split_once("://")?;
-        let (rest, fragment) = match rest.split_once('#') {
-            Some((rest, fragment)) => (rest, Some(fragment)),
-            None => (rest, None),
-        };
-        let (rest, query) = match rest.split_once('?') {
-            Some((rest, query)) => (rest, Some(query)),
-            None => (rest, None),
-        };
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        // The last '@' of the authority ends the userinfo: a password may contain '@'.
-        let (user, password, host_and_path) = match rest[..authority_end].rfind('@') {
+        // Everything up to the LAST '@' counts as userinfo, even if it holds '/', '?' or
+        // '#' (a password that was not percent-encoded): redacting too much is harmless,
+        // showing part of a password is not.
+        let (user, password, rest) = match rest.rfind('@') {
             Some(at) => {
                 let (user, password) = match rest[..at].split_once(':') {
                     Some((user, password)) => (user, Some(password)),
@@ -147,6 +146,14 @@ impl<'a> Parts<'a> {
                 (Some(user), password, &rest[at + 1..])
             }
             None => (None, None, rest),
+        };
+        let (rest, fragment) = match rest.split_once('#') {
+            Some((rest, fragment)) => (rest, Some(fragment)),
+            None => (rest, None),
+        };
+        let (host_and_path, query) = match rest.split_once('?') {
+            Some((rest, query)) => (rest, Some(query)),
+            None => (rest, None),
         };
         Some(Self {
             scheme,
@@ -196,6 +203,48 @@ mod tests {
         let u = url("postgresql://app:p@ss@host/db");
         assert_eq!(u.redacted(), "postgresql://app:[REDACTED]@host/db");
         assert_eq!(u.passwords(), vec!["p@ss"]);
+    }
+
+    #[test]
+    fn a_password_with_url_delimiters_is_redacted_whole() {
+        for password in ["p#ss", "p?ss", "p/ss", "p:ss"] {
+            let u = url(&format!("postgres://app:{password}@host/db"));
+            assert_eq!(
+                u.redacted(),
+                "postgres://app:[REDACTED]@host/db",
+                "{password}"
+            );
+            assert_eq!(u.passwords(), vec![password]);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_userinfo_password_survives_redaction(
+            user in "[a-z]{1,8}",
+            password in "[ -~]{0,24}",
+            host in "[a-z]{1,8}",
+        ) {
+            let secret = format!("PW{password}");
+            let u = url(&format!("postgres://{user}:{secret}@{host}:5432/db?sslmode=require"));
+            let shown = format!("{u} {u:?}");
+            proptest::prop_assert!(!shown.contains(&secret), "{}", shown);
+            proptest::prop_assert_eq!(u.passwords(), vec![secret.as_str()]);
+        }
+
+        #[test]
+        fn no_query_password_survives_redaction(password in "[!-%'-~]{0,24}") {
+            let secret = format!("PW{password}");
+            let u = url(&format!("postgres://host/db?user=app&password={secret}"));
+            let shown = format!("{u} {u:?}");
+            proptest::prop_assert!(!shown.contains(&secret), "{}", shown);
+        }
+    }
+
+    #[test]
+    fn an_at_sign_in_a_query_password_hides_everything_before_it() {
+        let u = url("postgres://host/db?user=app&password=p@ss");
+        assert_eq!(u.redacted(), "postgres://[REDACTED]@ss");
     }
 
     #[test]
