@@ -253,3 +253,33 @@ async fn the_batch_expiry_is_configurable() {
         "BATCH_STATUS_IS_FINAL"
     );
 }
+
+#[tokio::test]
+async fn facetoface_sign_without_files_may_come_form_urlencoded() {
+    // The SDKs fall back to a form body when no image is attached.
+    let sim = TestSim::start().await;
+    let batch_no = sim.create("m@example.com").await;
+    let answer = sim
+        .call_params(
+            SIGN,
+            &[
+                ("batch_no", &batch_no),
+                ("mcc_code", "A_A03_4582"),
+                ("rate", "0.45"),
+            ],
+        )
+        .await;
+    assert!(answer.is_success(), "{}", answer.body);
+    let app = sim.handle.batch(&batch_no).unwrap().application.unwrap();
+    assert_eq!(app.rate.as_deref(), Some("0.45"));
+    assert!(app.images.is_empty());
+}
+
+#[tokio::test]
+async fn facetoface_sign_with_biz_content_instead_of_fields_is_refused() {
+    let sim = TestSim::start().await;
+    let batch_no = sim.create("m@example.com").await;
+    let biz = serde_json::json!({"batch_no": batch_no, "mcc_code": "A0001_B0199"}).to_string();
+    let answer = sim.call(SIGN, &biz).await;
+    assert_eq!(answer.sub_code(), "INVALID_BATCH_NO");
+}

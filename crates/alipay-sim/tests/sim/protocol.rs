@@ -238,3 +238,38 @@ async fn the_official_sdks_request_bytes_are_accepted() {
     assert_eq!(answer.code(), "40004");
     assert_eq!(answer.sub_code(), "BATCH_IS_NOT_EXIST");
 }
+
+#[tokio::test]
+async fn a_plus_in_the_signature_sent_unencoded_breaks_it_as_at_alipay() {
+    // A fixed timestamp makes the (deterministic) signature known to contain a '+'.
+    let sim = TestSim::start().await;
+    let biz = batch_biz("2024052010111200011");
+    let signed =
+        xjz_alipay_protocol::GatewayRequest::new(test_keys::APP_ID, QUERY, "2024-05-20 10:11:12")
+            .biz_content(&biz)
+            .sign(&sim.app_key)
+            .unwrap();
+    let query = signed.query_string();
+    assert!(
+        query.contains("%2B"),
+        "pick another timestamp: this signature has no '+'"
+    );
+    let send = |query: String| {
+        sim.client
+            .post(format!("{}?{query}", sim.handle.gateway_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(signed.form_body())
+            .send()
+    };
+    let good = send(query.clone()).await.unwrap().text().await.unwrap();
+    let good = sim.answer(QUERY, (200, String::new(), good));
+    assert_eq!(good.sub_code(), "BATCH_IS_NOT_EXIST");
+    let bad = send(query.replace("%2B", "+"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let bad = sim.answer(QUERY, (200, String::new(), bad));
+    assert_eq!(bad.sub_code(), "isv.invalid-signature");
+}
