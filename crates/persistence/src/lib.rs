@@ -1,4 +1,32 @@
-//! SeaORM entities and repositories implementing the repository ports.
+//! Persistence: SeaORM repositories implementing the domain's storage ports, on SQLite
+//! (the embedded default) or PostgreSQL (production).
 //!
-//! **Not landed yet.** Issue #5 (persistence) builds it. This crate is an empty placeholder so the workspace
-//! layout of DESIGN §1 exists; it provides nothing and pretends nothing.
+//! - [`connect`] opens the database (SQLite: WAL, busy timeout, foreign keys, the file's
+//!   directory created); [`migrate`] applies the `xjz-migration` schema.
+//! - [`SeaOrmOrderRepository`] implements `OrderRepository`, [`SeaOrmIdempotencyStore`]
+//!   implements `IdempotencyStore`.
+//! - [`DataKeys`] / [`SecretCipher`]: `app_auth_token` is encrypted at rest (AES-256-GCM).
+//! - [`seed`] generates realistic orders for benchmarks (`xjz-seed`).
+//!
+//! SeaORM entities are private: nothing outside this crate sees a row type.
+
+mod connect;
+mod crypto;
+mod entity;
+mod idempotency;
+mod order;
+pub mod seed;
+
+pub use connect::{connect, migrate};
+pub use crypto::{CryptoError, DataKeys, SecretCipher, key_id};
+pub use idempotency::SeaOrmIdempotencyStore;
+pub use order::SeaOrmOrderRepository;
+pub use sea_orm::{DatabaseConnection, DbErr};
+pub use xjz_migration::MigrationCommand;
+
+use xjz_domain::ports::RepositoryError;
+
+/// A database error at the port seam.
+pub(crate) fn unexpected(error: sea_orm::DbErr) -> RepositoryError {
+    RepositoryError::Unexpected(error.into())
+}

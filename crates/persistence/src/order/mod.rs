@@ -1,0 +1,309 @@
+//! `SeaOrmOrderRepository`: the [`OrderRepository`] port on SeaORM (SQLite or PostgreSQL).
+//!
+//! Every write is one transaction inside one method: the order row, its new events and
+//! (when given) its images. Updates are versioned: `UPDATE … WHERE id = ? AND tenant_id = ?
+//! AND version = ?`, and zero rows is [`RepositoryError::Conflict`].
+
+mod claim;
+mod list;
+pub(crate) mod mapping;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, TransactionTrait as _,
+};
+use xjz_domain::application::{ApplicationImages, Image};
+use xjz_domain::ids::{OrderId, TenantId};
+use xjz_domain::order::{FacetofaceOrder, NewOrder, OrderEvent};
+use xjz_domain::ports::repository::{
+    DueOrder, OrderFilter, OrderRepository, Page, PageRequest, RepositoryError,
+};
+
+use crate::crypto::{CryptoError, DataKeys, SecretCipher};
+use crate::entity::{order, order_event, order_image};
+use crate::unexpected;
+
+/// Orders, images and timelines in the platform database.
+#[derive(Debug, Clone)]
+pub struct SeaOrmOrderRepository {
+    db: DatabaseConnection,
+    cipher: Arc<SecretCipher>,
+}
+
+impl SeaOrmOrderRepository {
+    /// # Errors
+    /// [`CryptoError::InvalidKey`] if a data key is refused by the cipher.
+    pub fn new(db: DatabaseConnection, keys: &DataKeys) -> Result<Self, CryptoError> {
+        Ok(Self {
+            db,
+            cipher: Arc::new(SecretCipher::new(keys)?),
+        })
+    }
+
+    fn decode(&self, row: order::Model) -> Result<FacetofaceOrder, RepositoryError> {
+        FacetofaceOrder::try_from(mapping::StoredOrder {
+            row,
+            cipher: &self.cipher,
+        })
+        .map_err(RepositoryError::Unexpected)
+    }
+
+    /// Inserts the new order row, its first events and its images; returns the order.
+    async fn insert_in<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        new: NewOrder,
+        images: &ApplicationImages,
+    ) -> Result<FacetofaceOrder, RepositoryError> {
+        // The state does not depend on the id, so a provisional one gives the row.
+        let provisional = new.clone().into_order(OrderId(0));
+        let model = mapping::active_model(provisional.state(), &self.cipher, false)?;
+        let inserted = model.insert(txn).await.map_err(unexpected)?;
+        let mut order = new.into_order(OrderId(inserted.id));
+        let events = order.take_pending_events();
+        insert_events(txn, order.id(), order.tenant_id(), &events).await?;
+        insert_images(txn, order.id(), images, order.state().audit.created_time).await?;
+        Ok(order)
+    }
+
+    /// The versioned update plus the pending events; does not touch `order` itself.
+    async fn save_in<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        order: &FacetofaceOrder,
+    ) -> Result<i32, RepositoryError> {
+        let state = order.state();
+        let new_version = state.version + 1;
+        let mut model = mapping::active_model(state, &self.cipher, false)?;
+        model.version = sea_orm::ActiveValue::Set(new_version);
+        // uuid, tenant and creation never change; leaving them out keeps the UPDATE honest.
+        model.uuid = sea_orm::ActiveValue::NotSet;
+        model.tenant_id = sea_orm::ActiveValue::NotSet;
+        model.created_time = sea_orm::ActiveValue::NotSet;
+        model.created_id = sea_orm::ActiveValue::NotSet;
+        let result = order::Entity::update_many()
+            .set(model)
+            .filter(order::Column::Id.eq(state.id.0))
+            .filter(order::Column::TenantId.eq(state.tenant_id.0))
+            .filter(order::Column::Version.eq(state.version))
+            .filter(order::Column::IsDeleted.eq(false))
+            .exec(txn)
+            .await
+            .map_err(unexpected)?;
+        if result.rows_affected == 0 {
+            return Err(RepositoryError::Conflict);
+        }
+        insert_events(txn, state.id, state.tenant_id, order.pending_events()).await?;
+        Ok(new_version)
+    }
+
+    async fn find_owned(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Option<order::Model>, RepositoryError> {
+        order::Entity::find_by_id(id.0)
+            .filter(order::Column::TenantId.eq(tenant.0))
+            .filter(order::Column::IsDeleted.eq(false))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)
+    }
+}
+
+async fn insert_events<C: ConnectionTrait>(
+    txn: &C,
+    order_id: OrderId,
+    tenant_id: TenantId,
+    events: &[OrderEvent],
+) -> Result<(), RepositoryError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let models = events
+        .iter()
+        .map(|e| mapping::event_model(order_id, tenant_id, e))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    order_event::Entity::insert_many(models)
+        .exec(txn)
+        .await
+        .map_err(unexpected)?;
+    Ok(())
+}
+
+async fn insert_images<C: ConnectionTrait>(
+    txn: &C,
+    order_id: OrderId,
+    images: &ApplicationImages,
+    now: DateTime<Utc>,
+) -> Result<(), RepositoryError> {
+    // One statement per image: a batch of five 5 MB blobs is one 25 MB statement otherwise.
+    for image in images {
+        mapping::image_model(order_id, image, now)?
+            .insert(txn)
+            .await
+            .map_err(unexpected)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl OrderRepository for SeaOrmOrderRepository {
+    async fn insert(
+        &self,
+        order: NewOrder,
+        images: &ApplicationImages,
+    ) -> Result<FacetofaceOrder, RepositoryError> {
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let order = self.insert_in(&txn, order, images).await?;
+        txn.commit().await.map_err(unexpected)?;
+        Ok(order)
+    }
+
+    async fn insert_superseding(
+        &self,
+        order: NewOrder,
+        images: &ApplicationImages,
+        original: &mut FacetofaceOrder,
+    ) -> Result<FacetofaceOrder, RepositoryError> {
+        let created = order.created;
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let order = self.insert_in(&txn, order, images).await?;
+        // Work on a copy: on any failure the caller's original is left as it was.
+        let mut superseded = original.clone();
+        superseded
+            .supersede(created, order.id())
+            .map_err(|e| RepositoryError::Unexpected(e.into()))?;
+        let new_version = self.save_in(&txn, &superseded).await?;
+        txn.commit().await.map_err(unexpected)?;
+        superseded.take_pending_events();
+        superseded.mark_saved(new_version);
+        *original = superseded;
+        Ok(order)
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Option<FacetofaceOrder>, RepositoryError> {
+        self.find_owned(tenant, id)
+            .await?
+            .map(|row| self.decode(row))
+            .transpose()
+    }
+
+    async fn get_by_batch_no_system_wide(
+        &self,
+        batch_no: &str,
+    ) -> Result<Option<FacetofaceOrder>, RepositoryError> {
+        order::Entity::find()
+            .filter(order::Column::BatchNo.eq(batch_no))
+            .filter(order::Column::IsDeleted.eq(false))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+            .map(|row| self.decode(row))
+            .transpose()
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        filter: &OrderFilter,
+        page: &PageRequest,
+    ) -> Result<Page<FacetofaceOrder>, RepositoryError> {
+        let (total, rows) = list::page(&self.db, tenant, filter, page).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| self.decode(row))
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            page_no: page.page_no,
+            page_size: page.page_size,
+            total,
+            items,
+        })
+    }
+
+    async fn update(&self, order: &mut FacetofaceOrder) -> Result<(), RepositoryError> {
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let new_version = self.save_in(&txn, order).await?;
+        txn.commit().await.map_err(unexpected)?;
+        order.take_pending_events();
+        order.mark_saved(new_version);
+        Ok(())
+    }
+
+    async fn update_with_images(
+        &self,
+        order: &mut FacetofaceOrder,
+        images: &ApplicationImages,
+    ) -> Result<(), RepositoryError> {
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let new_version = self.save_in(&txn, order).await?;
+        order_image::Entity::delete_many()
+            .filter(order_image::Column::OrderId.eq(order.id().0))
+            .exec(&txn)
+            .await
+            .map_err(unexpected)?;
+        insert_images(&txn, order.id(), images, order.state().audit.updated_time).await?;
+        txn.commit().await.map_err(unexpected)?;
+        order.take_pending_events();
+        order.mark_saved(new_version);
+        Ok(())
+    }
+
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+        lease: TimeDelta,
+    ) -> Result<Vec<DueOrder>, RepositoryError> {
+        claim::claim_due(&self.db, now, limit, lease).await
+    }
+
+    async fn events(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<OrderEvent>, RepositoryError> {
+        order_event::Entity::find()
+            .filter(order_event::Column::OrderId.eq(id.0))
+            .filter(order_event::Column::TenantId.eq(tenant.0))
+            .order_by_asc(order_event::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(|row| OrderEvent::try_from(row).map_err(RepositoryError::Unexpected))
+            .collect()
+    }
+
+    async fn images(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<ApplicationImages, RepositoryError> {
+        if self.find_owned(tenant, id).await?.is_none() {
+            return Ok(ApplicationImages::new());
+        }
+        let rows = order_image::Entity::find()
+            .filter(order_image::Column::OrderId.eq(id.0))
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        let mut images = ApplicationImages::new();
+        for row in rows {
+            let image = Image::try_from(row)?;
+            images
+                .insert(image)
+                .map_err(|e| RepositoryError::Unexpected(anyhow::anyhow!("{e}")))?;
+        }
+        Ok(images)
+    }
+}
