@@ -1,4 +1,9 @@
-//! The actix-web application and the `xjz-api` binary.
+//! The `xjz-api` process.
 //!
-//! **Not landed yet.** Issue #6 (API platform) and issue #7 (facetoface routes) build it. This crate is an empty placeholder so the workspace
-//! layout of DESIGN §1 exists; it provides nothing and pretends nothing.
+//! **Partly landed.** What exists: `xjz-api serve` loads and checks the configuration
+//! (DESIGN §3), reports the secrets it generated in development, validates the Alipay keys,
+//! and starts the embedded Alipay simulator when `XJZ__EMBEDDED__SIMULATOR` is on. The HTTP
+//! API itself (issue #6, routes in issue #7), the embedded worker (issue #8) and the web
+//! page (issue #9) are not landed yet; `serve` says so at start-up instead of pretending.
+
+pub mod serve;
