@@ -13,6 +13,7 @@ mod text;
 
 use std::fmt;
 
+use base64::DecodeSliceError;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use pkcs1::der::Decode as _;
@@ -188,16 +189,14 @@ impl RsaPrivateKey {
 
 impl Signer for RsaPrivateKey {
     fn sign(&self, content: &[u8]) -> Result<String, SignError> {
-        let mut signature = vec![0u8; self.pair.public().modulus_len()];
+        let mut buf = [0u8; MAX_MODULUS_BITS / 8];
+        let signature = buf
+            .get_mut(..self.pair.public().modulus_len())
+            .ok_or(SignError)?;
         self.pair
-            .sign(
-                &signature::RSA_PKCS1_SHA256,
-                &self.rng,
-                content,
-                &mut signature,
-            )
+            .sign(&signature::RSA_PKCS1_SHA256, &self.rng, content, signature)
             .map_err(|_| SignError)?;
-        Ok(STANDARD.encode(&signature))
+        Ok(STANDARD.encode(signature))
     }
 }
 
@@ -289,14 +288,19 @@ impl RsaPublicKey {
 
 impl Verifier for RsaPublicKey {
     fn verify(&self, content: &[u8], signature_base64: &str) -> Result<(), VerifyError> {
-        let signature = STANDARD
-            .decode(signature_base64.as_bytes())
-            .map_err(|_| VerifyError::NotBase64)?;
+        // Decoded on the stack: a signature is at most as long as the largest modulus.
+        let mut buf = [0u8; MAX_MODULUS_BITS / 8];
+        let len = match STANDARD.decode_slice(signature_base64.as_bytes(), &mut buf) {
+            Ok(len) => len,
+            Err(DecodeSliceError::OutputSliceTooSmall) => return Err(VerifyError::Mismatch),
+            Err(DecodeSliceError::DecodeError(_)) => return Err(VerifyError::NotBase64),
+        };
+        let signature = buf.get(..len).ok_or(VerifyError::Mismatch)?;
         let key = RsaPublicKeyComponents {
             n: &*self.n,
             e: &*self.e,
         };
-        key.verify(&signature::RSA_PKCS1_2048_8192_SHA256, content, &signature)
+        key.verify(&signature::RSA_PKCS1_2048_8192_SHA256, content, signature)
             .map_err(|_| VerifyError::Mismatch)
     }
 }

@@ -43,14 +43,7 @@ impl<'a> ResponseEnvelope<'a> {
     /// [`Malformed`] when the body is not one JSON object, has no usable node, repeats a
     /// member that matters, or has a non-string `sign`.
     pub fn parse(raw_body: &'a str, node_name: &str) -> Result<Self, Malformed> {
-        let mut de = serde_json::Deserializer::from_str(raw_body);
-        let members = TopLevel { node_name }
-            .deserialize(&mut de)
-            .map_err(|_| Malformed::NotJsonObject)?;
-        de.end().map_err(|_| Malformed::NotJsonObject)?;
-        if let Some(name) = members.duplicate {
-            return Err(Malformed::DuplicateMember(name));
-        }
+        let members = scan(raw_body, Some(node_name))?;
         let (node, raw) = match (members.node, members.error) {
             (Some(raw), _) => (NodeKind::Method, raw),
             (None, Some(raw)) => (NodeKind::ErrorResponse, raw),
@@ -99,6 +92,24 @@ impl<'a> ResponseEnvelope<'a> {
     }
 }
 
+/// The top-level `sign` of a body, whatever its node (empty counts as absent).
+pub(super) fn top_level_sign(raw_body: &str) -> Result<Option<String>, Malformed> {
+    let members = scan(raw_body, None)?;
+    Ok(string_member(members.sign, Malformed::SignNotString)?.filter(|s| !s.is_empty()))
+}
+
+fn scan<'a>(raw_body: &'a str, node_name: Option<&str>) -> Result<Members<'a>, Malformed> {
+    let mut de = serde_json::Deserializer::from_str(raw_body);
+    let members = TopLevel { node_name }
+        .deserialize(&mut de)
+        .map_err(|_| Malformed::NotJsonObject)?;
+    de.end().map_err(|_| Malformed::NotJsonObject)?;
+    match members.duplicate {
+        Some(name) => Err(Malformed::DuplicateMember(name)),
+        None => Ok(members),
+    }
+}
+
 fn string_member(raw: Option<&RawValue>, err: Malformed) -> Result<Option<String>, Malformed> {
     raw.map(|raw| serde_json::from_str::<String>(raw.get()).map_err(|_| err))
         .transpose()
@@ -116,7 +127,7 @@ struct Members<'de> {
 }
 
 struct TopLevel<'n> {
-    node_name: &'n str,
+    node_name: Option<&'n str>,
 }
 
 impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
@@ -137,7 +148,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Members::default();
         while let Some(key) = map.next_key::<String>()? {
-            let slot = if key == self.node_name {
+            let slot = if self.node_name == Some(key.as_str()) {
                 &mut members.node
             } else if key == ERROR_RESPONSE_NODE {
                 &mut members.error

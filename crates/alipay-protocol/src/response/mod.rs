@@ -39,10 +39,7 @@ pub fn extract_signed_node<'a>(raw_body: &'a str, node_name: &str) -> Option<&'a
 /// The top-level `sign` of `raw_body` (JSON-unescaped), if there is a non-empty one.
 #[must_use]
 pub fn extract_sign(raw_body: &str) -> Option<String> {
-    // The node name does not matter for the signature; ask for one that cannot collide.
-    ResponseEnvelope::parse(raw_body, ERROR_RESPONSE_NODE)
-        .ok()
-        .and_then(|envelope| envelope.sign().map(str::to_owned))
+    envelope::top_level_sign(raw_body).ok().flatten()
 }
 
 /// What text a good signature was found over.
