@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
             // Telemetry needs the configuration; a configuration error goes to stderr as is.
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("xjz-api: configuration refused:\n{error}");
+                eprintln!("xjz-api: {error}");
             }
             return ExitCode::from(2);
         }
