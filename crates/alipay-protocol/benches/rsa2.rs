@@ -5,7 +5,7 @@
 //! default (user time), so the comparison holds on a shared, busy machine; `rsa2048_wall/*`
 //! is criterion's usual wall clock, to compare with `openssl speed -elapsed` on an idle one.
 //!
-//! Run: `cargo bench -p xjz-alipay-protocol --bench rsa2` (or `just bench-rsa2`).
+//! Run: `cargo bench -p xjz-alipay-protocol --bench rsa2` (`just bench` runs every bench).
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
