@@ -6,6 +6,7 @@
 //! - [`SeaOrmOrderRepository`] implements `OrderRepository`, [`SeaOrmIdempotencyStore`]
 //!   implements `IdempotencyStore`.
 //! - [`DataKeys`] / [`SecretCipher`]: `app_auth_token` is encrypted at rest (AES-256-GCM).
+//! - [`platform`]: tenants, users, roles and the operation log ([`platform::SeaOrmPlatformStore`]).
 //! - [`seed`] generates realistic orders for benchmarks (`xjz-seed`).
 //!
 //! SeaORM entities are private: nothing outside this crate sees a row type.
@@ -15,6 +16,7 @@ mod crypto;
 mod entity;
 mod idempotency;
 mod order;
+pub mod platform;
 pub mod seed;
 
 pub use connect::{connect, migrate};
