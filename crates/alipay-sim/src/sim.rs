@@ -58,8 +58,10 @@ impl Sim {
         let batch_expiry_ms = i64::try_from(config.batch_expiry.as_millis()).unwrap_or(i64::MAX);
         let (state, offset) = match snapshot {
             Some(mut snap) => {
-                // The configured expiry wins over the one the file was written with.
+                // The configuration wins over what the file was written with: the file keeps
+                // batches, account scenarios and the clock, the flags decide the defaults.
                 snap.state.batch_expiry_ms = batch_expiry_ms;
+                snap.state.default_scenario = config.default_scenario.clone();
                 (snap.state, snap.clock_offset_ms)
             }
             None => (

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use xjz_alipay_sim::{BatchStatus, SimConfig, Simulator};
+use xjz_alipay_sim::{BatchStatus, Scenario, ScenarioKind, SimConfig, Simulator};
 
 use crate::helpers::*;
 
@@ -24,6 +24,10 @@ async fn batches_and_their_progress_survive_a_restart() {
         "MERCHANT_AUDITING"
     );
     let pending = sim.signed_batch("n@example.com").await;
+    sim.handle
+        .set_account_scenario("vip@example.com", Scenario::of(ScenarioKind::Hold));
+    sim.handle
+        .set_default_scenario(Scenario::of(ScenarioKind::Reject));
     sim.handle.stop().await;
     assert!(state_file.exists());
 
@@ -33,6 +37,15 @@ async fn batches_and_their_progress_survive_a_restart() {
     assert_eq!(node["order_status"], "MERCHANT_CONFIRM");
     assert_eq!(node["order_no"], order_no.as_str());
     assert!(sim.call(CONFIRM, &batch_biz(&pending)).await.is_success());
+    // The account rule came back from the file; the default comes from the configuration.
+    let (vip, _) = sim.submitted_batch("vip@example.com").await;
+    assert_eq!(sim.query(&vip).await["order_status"], "MERCHANT_INFO_HOLD");
+    assert_eq!(
+        sim.handle.batch(&vip).unwrap().scenario.unwrap().kind,
+        ScenarioKind::Hold
+    );
+    let (status, default) = sim.admin(reqwest::Method::GET, "/scenario", None).await;
+    assert_eq!((status, default["kind"].as_str()), (200, Some("approve")));
     let fresh = sim.create("o@example.com").await;
     assert_ne!(fresh, submitted);
     assert_ne!(fresh, pending);
@@ -44,7 +57,7 @@ async fn batches_and_their_progress_survive_a_restart() {
         sim.handle.batch(&pending).unwrap().status,
         BatchStatus::Submit
     );
-    assert_eq!(sim.handle.batches().len(), 3);
+    assert_eq!(sim.handle.batches().len(), 4);
     sim.handle.stop().await;
 }
 
