@@ -423,3 +423,16 @@ async fn the_upload_timeout_is_honoured_too() {
         .unwrap_err();
     assert_eq!(err, GatewayError::Timeout);
 }
+
+#[tokio::test]
+async fn an_oversized_answer_is_malformed_not_buffered() {
+    let huge = format!(
+        r#"{{"alipay_open_agent_confirm_response":{{"code":"10000","pad":"{}"}}}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let err = confirm_error(Reply::ok(huge)).await;
+    assert!(
+        matches!(&err, GatewayError::Malformed(m) if m.contains("1 MiB")),
+        "{err:?}"
+    );
+}

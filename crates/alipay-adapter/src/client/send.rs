@@ -92,12 +92,31 @@ impl AlipayClient {
                 message: format!("HTTP {status}"),
             });
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(AlipayCallError::from_reqwest)?;
-        Ok(body.to_vec())
+        read_capped(response).await
     }
+}
+
+/// Alipay's answers here are a few KB; anything past this is not an answer.
+const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, AlipayCallError> {
+    let too_large = || AlipayCallError::Malformed("answer larger than 1 MiB".to_owned());
+    let announced = response.content_length().unwrap_or(0);
+    if usize::try_from(announced).map_or(true, |n| n > MAX_ANSWER_BYTES) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(AlipayCallError::from_reqwest)?
+    {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// The multipart body: text parts first (with a UTF-8 text content type), then the files
