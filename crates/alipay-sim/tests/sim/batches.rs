@@ -242,15 +242,22 @@ async fn an_unconfirmed_batch_times_out_after_one_hour() {
 #[tokio::test]
 async fn the_batch_expiry_is_configurable() {
     let sim = TestSim::start_with(SimConfig {
-        batch_expiry: std::time::Duration::from_millis(300),
+        batch_expiry: std::time::Duration::from_secs(1),
         ..SimConfig::default()
     })
     .await;
-    let batch_no = sim.signed_batch("m@example.com").await;
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let batch_no = sim.create("m@example.com").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let answer = sim
+        .sign_multipart(
+            &[("batch_no", batch_no.as_str()), ("mcc_code", "A0001_B0199")],
+            &[],
+        )
+        .await;
+    assert_eq!(answer.sub_code(), "BATCH_STATUS_IS_FINAL");
     assert_eq!(
-        sim.call(CONFIRM, &batch_biz(&batch_no)).await.sub_code(),
-        "BATCH_STATUS_IS_FINAL"
+        sim.handle.batch(&batch_no).unwrap().status,
+        BatchStatus::Timeout
     );
 }
 

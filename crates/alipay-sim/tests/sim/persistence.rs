@@ -72,9 +72,18 @@ async fn changes_are_written_while_running_not_only_on_stop() {
     })
     .await;
     let batch_no = sim.create("m@example.com").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let text = std::fs::read_to_string(&state_file).unwrap();
-    assert!(text.contains(&batch_no));
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let text = loop {
+        let text = std::fs::read_to_string(&state_file).unwrap_or_default();
+        if text.contains(&batch_no) || std::time::Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert!(
+        text.contains(&batch_no),
+        "state file not written while running"
+    );
     sim.handle.stop().await;
 }
 
