@@ -32,10 +32,12 @@ fn contains(
             c => vec![c],
         })
         .collect();
-    let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let pattern = format!("%{escaped}%");
     match backend {
-        DbBackend::Postgres => Expr::col((order::Entity, column)).ilike(pattern),
-        _ => Expr::col((order::Entity, column)).like(pattern),
+        // Backslash is PostgreSQL's default LIKE escape (it refused the ILIKE … ESCAPE
+        // sea-query rendered, so the default is relied on); SQLite has none: it is named.
+        DbBackend::Postgres => Expr::col((order::Entity, column)).ilike(LikeExpr::new(pattern)),
+        _ => Expr::col((order::Entity, column)).like(LikeExpr::new(pattern).escape('\\')),
     }
 }
 
