@@ -205,3 +205,138 @@ impl AgentGateway for AlipayAgentGateway {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use xjz_domain::application::{ApplicationForm, ShopAddressForm};
+
+    use super::*;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_owned())
+    }
+
+    fn details(extra: ApplicationForm) -> ApplicationDetails {
+        let base = ApplicationForm {
+            account: s("2088000000000001"),
+            contact_name: s("李四"),
+            contact_mobile: s("13912345678"),
+            mcc_code: s("A0001_B0199"),
+            ..ApplicationForm::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        ApplicationDetails::parse(&base.overlay(extra), today).unwrap()
+    }
+
+    #[test]
+    fn a_minimal_application_sends_only_batch_and_category() {
+        let d = details(ApplicationForm::default());
+        let fields = sign_fields("B1", &d).unwrap();
+        assert_eq!(
+            fields.text_params(),
+            [("batch_no", "B1"), ("mcc_code", "A0001_B0199")]
+        );
+        let create = serde_json::to_string(&CreateBizContent::from(&d)).unwrap();
+        assert_eq!(
+            create,
+            r#"{"account":"2088000000000001","contact_info":{"contact_mobile":"13912345678","contact_name":"李四"}}"#
+        );
+    }
+
+    #[test]
+    fn a_full_application_maps_every_text_field() {
+        let d = details(ApplicationForm {
+            rate: s("0.6"),
+            sign_and_auth: s("true"),
+            business_license_no: s("91350100M000100Y43"),
+            business_license_mobile: s("13800138000"),
+            long_term: s("false"),
+            date_limitation: s("2030-12-31"),
+            shop_name: s("西湖小馆"),
+            shop_address: Some(ShopAddressForm {
+                province_code: s("330000"),
+                city_code: s("330100"),
+                district_code: s("330106"),
+                detail_address: s("文三路 90 号"),
+                longitude: s("120.1"),
+                latitude: s("30.2"),
+                ..ShopAddressForm::default()
+            }),
+            ..ApplicationForm::default()
+        });
+        let fields = sign_fields("B1", &d).unwrap();
+        assert_eq!(
+            fields.text_params(),
+            [
+                ("batch_no", "B1"),
+                ("mcc_code", "A0001_B0199"),
+                ("rate", "0.60"),
+                ("sign_and_auth", "true"),
+                ("shop_name", "西湖小馆"),
+                (
+                    "shop_address",
+                    r#"{"city_code":"330100","country_code":"156","detail_address":"文三路 90 号","district_code":"330106","latitude":"30.2","longitude":"120.1","province_code":"330000"}"#
+                ),
+                ("business_license_no", "91350100M000100Y43"),
+                ("business_license_mobile", "13800138000"),
+                ("date_limitation", "2030-12-31"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_term_licence_sends_long_term_and_no_date() {
+        let d = details(ApplicationForm {
+            business_license_no: s("91350100M000100Y43"),
+            long_term: s("true"),
+            ..ApplicationForm::default()
+        });
+        let fields = sign_fields("B1", &d).unwrap();
+        let params = fields.text_params();
+        assert!(params.contains(&("long_term", "true")));
+        assert!(!params.iter().any(|(k, _)| *k == "date_limitation"));
+    }
+
+    #[test]
+    fn empty_optional_answers_become_none_and_tokens_stay_secret() {
+        let confirmed = Confirmed::from(ConfirmResponse {
+            order_no: Some(String::new()),
+            app_auth_token: Some("SECRET-TOKEN-9".to_owned()),
+            ..ConfirmResponse::default()
+        });
+        assert_eq!(confirmed.order_no, None);
+        assert!(!format!("{confirmed:?}").contains("SECRET-TOKEN-9"));
+        let json = serde_json::to_string(&ConfirmResponse {
+            app_auth_token: Some("SECRET-TOKEN-9".to_owned()),
+            ..ConfirmResponse::default()
+        })
+        .unwrap();
+        assert!(
+            json.contains(r#""app_auth_token_present":true"#) && !json.contains("SECRET-TOKEN-9")
+        );
+    }
+
+    #[test]
+    fn an_order_query_without_status_is_malformed() {
+        let answer: OrderQueryResponse =
+            serde_json::from_str(r#"{"code":"10000","msg":"Success","order_status":""}"#).unwrap();
+        assert!(matches!(
+            OrderQueried::try_from(answer),
+            Err(AlipayCallError::Malformed(_))
+        ));
+        let answer: OrderQueryResponse = serde_json::from_str(
+            r#"{"order_status":"SOMETHING_NEW","restrict_infos":[{"restrict_product":"FACE_TO_FACE_PAYMENT","restrict_reason":"资料不全"}]}"#,
+        )
+        .unwrap();
+        let queried = OrderQueried::try_from(answer).unwrap();
+        assert_eq!(
+            queried.order_status,
+            AlipayOrderStatus::Other("SOMETHING_NEW".to_owned())
+        );
+        assert_eq!(
+            queried.restrict_infos[0].restrict_reason.as_deref(),
+            Some("资料不全")
+        );
+    }
+}
