@@ -70,11 +70,12 @@ impl<'a> GatewayRequest<'a> {
         }
     }
 
-    /// Adds a business text parameter; an empty value is left out entirely (neither signed
-    /// nor sent), as the official SDKs do.
+    /// Adds a business text parameter. An empty or whitespace-only value is left out
+    /// entirely — neither signed nor sent — as the Java SDK does (vectors.json: "a client
+    /// should not send them"; Alipay's rule for them is undocumented).
     #[must_use]
     pub fn param(mut self, name: &'a str, value: &'a str) -> Self {
-        if !value.is_empty() {
+        if !value.trim().is_empty() {
             self.business.push((name, value));
         }
         self
@@ -233,11 +234,21 @@ mod tests {
     }
 
     #[test]
-    fn empty_business_values_are_neither_signed_nor_sent() {
+    fn empty_and_blank_business_values_are_neither_signed_nor_sent() {
         let req = GatewayRequest::new("app", "m", "t")
             .param("a", "")
+            .param("b", " \t")
+            .param("c", " c ")
             .biz_content("{}");
-        assert_eq!(req.business_params(), &[("biz_content", "{}")]);
-        assert!(!req.sign_content().contains("a="));
+        assert_eq!(
+            req.business_params(),
+            &[("c", " c "), ("biz_content", "{}")]
+        );
+        let content = req.sign_content();
+        assert!(
+            !content.contains("a=") && !content.contains("b="),
+            "{content}"
+        );
+        assert!(content.contains("&c= c &"), "{content}");
     }
 }

@@ -81,7 +81,7 @@ impl KeyError {
     }
 }
 
-/// Why a key was refused. The `Display` text completes "<role> …".
+/// Why a key was refused. The `Display` text completes "`<role>` …".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyErrorReason {
