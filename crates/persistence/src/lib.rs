@@ -5,7 +5,8 @@
 //!   directory created); [`migrate`] applies the `xjz-migration` schema.
 //! - [`SeaOrmOrderRepository`] implements `OrderRepository`, [`SeaOrmIdempotencyStore`]
 //!   implements `IdempotencyStore`.
-//! - [`DataKeys`] / [`SecretCipher`]: `app_auth_token` is encrypted at rest (AES-256-GCM).
+//! - [`DataKeys`] / [`SecretCipher`]: `app_auth_token` is encrypted at rest (AES-256-GCM);
+//!   [`reencrypt_secrets`] (`xjz-rekey`) finishes a key rotation.
 //! - [`platform`]: tenants, users, roles and the operation log ([`platform::SeaOrmPlatformStore`]).
 //! - [`seed`] generates realistic orders for benchmarks (`xjz-seed`).
 //!
@@ -17,12 +18,14 @@ mod entity;
 mod idempotency;
 mod order;
 pub mod platform;
+mod rekey;
 pub mod seed;
 
 pub use connect::{connect, migrate};
 pub use crypto::{CryptoError, DataKeys, SecretCipher, key_id};
 pub use idempotency::SeaOrmIdempotencyStore;
 pub use order::SeaOrmOrderRepository;
+pub use rekey::{RekeyReport, reencrypt_secrets};
 pub use sea_orm::{DatabaseConnection, DbErr};
 pub use xjz_migration::MigrationCommand;
 

@@ -459,3 +459,53 @@ async fn the_list_filters_sorts_and_pages(db: &DatabaseConnection) {
     assert_eq!(ids_of(&range), expect(&[2, 3, 4]));
 }
 on_both!(the_list_filters_sorts_and_pages);
+
+async fn a_bad_row_is_an_error_not_a_panic(db: &DatabaseConnection) {
+    let repo = repo(db);
+    let (new, images) = new_order(TENANT);
+    let id = repo.insert(new, &images).await.unwrap().id();
+    for (column, value) in [
+        ("order_status", "'PAUSED'"),
+        ("submit_step", "'half_done'"),
+        ("shop_address", "'{not json'"),
+        ("contact_mobile", "'12345'"),
+        ("restrict_infos", "'{}'"),
+    ] {
+        let original = crate::helpers::raw_string(
+            db,
+            &format!("SELECT {column} FROM pay_facetoface_order WHERE id = {id}"),
+            column,
+        )
+        .await
+        .unwrap();
+        crate::helpers::raw_exec(
+            db,
+            &format!("UPDATE pay_facetoface_order SET {column} = {value} WHERE id = {id}"),
+        )
+        .await;
+
+        let read = repo.get(TENANT, id).await;
+        let listed = repo
+            .list(TENANT, &OrderFilter::default(), &PageRequest::default())
+            .await;
+
+        assert!(
+            matches!(read, Err(RepositoryError::Unexpected(_))),
+            "{column}: {read:?}"
+        );
+        assert!(listed.is_err(), "{column}");
+        crate::helpers::raw_exec(
+            db,
+            &format!(
+                "UPDATE pay_facetoface_order SET {column} = '{}' WHERE id = {id}",
+                original.replace('\'', "''")
+            ),
+        )
+        .await;
+        assert!(
+            repo.get(TENANT, id).await.unwrap().is_some(),
+            "{column} restored"
+        );
+    }
+}
+on_both!(a_bad_row_is_an_error_not_a_panic);
