@@ -39,6 +39,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/unit/**/*.spec.ts'],
+    setupFiles: ['tests/unit/setup.ts'],
     css: false,
     server: { deps: { inline: ['element-plus'] } },
   },
