@@ -71,8 +71,8 @@ pub(super) async fn claim_due(
         .column(order::Column::Id)
         .column(order::Column::TenantId)
         .filter(due_condition(now))
+        // Most overdue first; the due index gives this order, so LIMIT stops the scan early.
         .order_by_asc(order::Column::NextQueryTime)
-        .order_by_asc(order::Column::Id)
         .limit(limit);
     if backend == DbBackend::Postgres {
         select = select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
