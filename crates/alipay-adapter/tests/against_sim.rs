@@ -184,3 +184,25 @@ async fn every_simulated_fault_maps_to_its_error_class() {
     let err = with_fault(FaultKind::LostReply, short).await;
     assert!(err.outcome_unknown(), "{err:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_signed_with_the_wrong_app_key_is_refused_by_the_gateway() {
+    let sim = sim().await;
+    let v = support::vectors();
+    // A valid RSA key that is not the app's: Alipay's own test key.
+    let wrong = support::s(&v["keys"]["alipay"]["private_key_pkcs8_pem"]);
+    let config = AlipayClientConfig::from_key_text(
+        sim.gateway_url(),
+        sim.app_id(),
+        wrong,
+        sim.alipay_public_key_pem(),
+    )
+    .unwrap();
+    let gw = AlipayAgentGateway::new(config, Arc::new(SystemClock)).unwrap();
+
+    let err = gw.create(&details()).await.unwrap_err();
+
+    assert!(err.has_sub_code("isv.invalid-signature"), "{err:?}");
+    assert!(!err.outcome_unknown(), "{err:?}");
+    sim.stop().await;
+}
