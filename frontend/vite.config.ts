@@ -40,6 +40,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['tests/unit/**/*.spec.ts'],
     setupFiles: ['tests/unit/setup.ts'],
+    testTimeout: 20_000,
     css: false,
     server: { deps: { inline: ['element-plus'] } },
   },

@@ -17,8 +17,8 @@ export const notify = {
   },
 }
 
-/** Destructive actions: title 警告, type warning, 确定/取消. Resolves true when confirmed. */
-export async function confirmDanger(
+/** A confirmation box; resolves true when confirmed, false when cancelled or closed. */
+export async function confirmBox(
   message: string,
   labels: { title: string; confirm: string; cancel: string },
 ): Promise<boolean> {
@@ -32,4 +32,12 @@ export async function confirmDanger(
   } catch {
     return false
   }
+}
+
+/** Destructive actions: title 警告, type warning, 确定/取消. Resolves true when confirmed. */
+export function confirmDanger(
+  message: string,
+  labels: { title: string; confirm: string; cancel: string },
+): Promise<boolean> {
+  return confirmBox(message, labels)
 }
