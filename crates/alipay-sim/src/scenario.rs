@@ -95,6 +95,12 @@ pub struct Scenario {
     /// Reasons given by the hold scenario.
     #[serde(default = "default_hold_reasons")]
     pub hold_reasons: Vec<String>,
+    /// confirm also answers an app authorisation token (app_auth_token, app_refresh_token,
+    /// auth_app_id, user_id, expires_in, re_expires_in) when the application asked for
+    /// `sign_and_auth`. Alipay documents those fields for confirm but not when they are filled
+    /// (API.md §6.2), so this is off by default; turn it on to exercise a client's token path.
+    #[serde(default)]
+    pub confirm_returns_token: bool,
 }
 
 impl Default for Scenario {
@@ -114,6 +120,7 @@ impl Scenario {
             confirm_secs: None,
             reject_reason: default_reject_reason(),
             hold_reasons: default_hold_reasons(),
+            confirm_returns_token: false,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::clock::Millis;
 use crate::respond::{Reply, codes};
 use crate::scenario::OrderStatus;
 use crate::sim::Sim;
-use crate::state::{Application, BizError, QueryView};
+use crate::state::{Application, BizError, QueryView, TokenGrant};
 
 /// Runs `method` and returns its answer (success or business error).
 pub fn run(sim: &Sim, method: Method, incoming: &Incoming) -> Reply {
@@ -21,8 +21,12 @@ pub fn run(sim: &Sim, method: Method, incoming: &Incoming) -> Reply {
         Method::Create => create(sim, app_id, incoming, now),
         Method::FacetofaceSign => facetoface_sign(sim, app_id, incoming, now),
         Method::Confirm => batch_no(incoming).and_then(|b| {
-            let order_no = sim.update(|s| s.confirm(app_id, &b, now))?;
-            Ok(Reply::success(node, &ConfirmBody { order_no }))
+            let confirmed = sim.update(|s| s.confirm(app_id, &b, now))?;
+            let body = ConfirmBody {
+                token: confirmed.token,
+                order_no: confirmed.order_no,
+            };
+            Ok(Reply::success(node, &body))
         }),
         Method::OrderQuery => batch_no(incoming).and_then(|b| {
             let view = sim.update(|s| s.query(app_id, &b, now))?;
@@ -163,6 +167,8 @@ fn application(incoming: &Incoming) -> Result<Application, BizError> {
 
 #[derive(Serialize)]
 struct ConfirmBody {
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    token: Option<TokenGrant>,
     order_no: String,
 }
 

@@ -76,6 +76,24 @@ impl BizError {
     }
 }
 
+/// An app authorisation granted at confirm (only with `confirm_returns_token`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TokenGrant {
+    pub app_auth_token: String,
+    pub app_refresh_token: String,
+    pub auth_app_id: String,
+    pub user_id: String,
+    pub expires_in: String,
+    pub re_expires_in: String,
+}
+
+/// What confirm answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirmed {
+    pub order_no: String,
+    pub token: Option<TokenGrant>,
+}
+
 /// What order.query reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryView {
@@ -197,7 +215,8 @@ impl SimState {
         Ok(())
     }
 
-    /// alipay.open.agent.confirm: submit; returns the order_no.
+    /// alipay.open.agent.confirm: submit; returns the order_no (and a token when the
+    /// scenario grants one).
     ///
     /// # Errors
     /// The shared batch errors, `BATCH_STATUS_IS_FINAL` unless `init`, `BATCH_IS_EMPTY`
@@ -207,7 +226,7 @@ impl SimState {
         app_id: &str,
         batch_no: &str,
         now: Millis,
-    ) -> Result<String, BizError> {
+    ) -> Result<Confirmed, BizError> {
         let seq = self.next_seq();
         let default = self.default_scenario.clone();
         let by_account = self.account_scenarios.clone();
@@ -223,12 +242,23 @@ impl SimState {
             })
         });
         let order_no = format!("{}{:015}", china_time(now).format("%Y%m%d"), seq);
+        let token = (scenario.confirm_returns_token && application.sign_and_auth).then(|| {
+            let month = china_time(now).format("%Y%m");
+            TokenGrant {
+                app_auth_token: format!("{month}BB{seq:024x}"),
+                app_refresh_token: format!("{month}BR{seq:024x}"),
+                auth_app_id: format!("2021{:012}", seq % 1_000_000_000_000),
+                user_id: batch.merchant_pid.clone(),
+                expires_in: "31536000".to_owned(),
+                re_expires_in: "32140800".to_owned(),
+            }
+        });
         batch.status = BatchStatus::Submit;
         batch.order_no = Some(order_no.clone());
         batch.confirmed_ms = Some(now);
         batch.scenario = Some(scenario);
         batch.progress = Some(Progress::start(now));
-        Ok(order_no)
+        Ok(Confirmed { order_no, token })
     }
 
     /// alipay.open.agent.cancel.

@@ -50,8 +50,9 @@ fn confirm_needs_a_signed_application() {
 fn a_submitted_or_cancelled_batch_is_final_for_sign_confirm_and_cancel() {
     let mut s = state();
     let b = signed(&mut s, "m@example.com", None);
-    let order_no = s.confirm(APP, &b, 2).unwrap();
-    assert!(!order_no.is_empty());
+    let confirmed = s.confirm(APP, &b, 2).unwrap();
+    assert!(!confirmed.order_no.is_empty());
+    assert_eq!(confirmed.token, None);
     assert_eq!(sub_code(s.confirm(APP, &b, 3)), "BATCH_STATUS_IS_FINAL");
     assert_eq!(sub_code(s.cancel(APP, &b, 3)), "BATCH_STATUS_IS_FINAL");
     assert_eq!(

@@ -201,3 +201,36 @@ async fn futures_statuses(sim: &TestSim, batch_no: &str, n: usize) -> Vec<Value>
     }
     out
 }
+
+#[tokio::test]
+async fn confirm_can_grant_a_token_for_sign_and_auth_when_the_scenario_says_so() {
+    let sim = TestSim::start().await;
+    // Off by default: confirm answers the order_no only.
+    let batch_no = sim.signed_batch("2088000000000077").await;
+    let plain = sim.call(CONFIRM, &batch_biz(&batch_no)).await.verified();
+    assert!(plain.get("app_auth_token").is_none());
+
+    sim.handle.set_default_scenario(Scenario {
+        confirm_returns_token: true,
+        ..Scenario::of(ScenarioKind::Approve)
+    });
+    let batch_no = sim.signed_batch("2088000000000077").await; // sign_and_auth=true
+    let node = sim.call(CONFIRM, &batch_biz(&batch_no)).await.verified();
+    assert!(!node["order_no"].as_str().unwrap().is_empty());
+    assert!(node["app_auth_token"].as_str().unwrap().len() >= 20);
+    assert!(node["app_refresh_token"].is_string());
+    assert_eq!(node["user_id"], "2088000000000077");
+    assert_eq!(node["expires_in"], "31536000");
+
+    // Without sign_and_auth there is nothing to authorise.
+    let batch_no = sim.create("2088000000000077").await;
+    let answer = sim
+        .call_params(
+            SIGN,
+            &[("batch_no", &batch_no), ("mcc_code", "A0001_B0199")],
+        )
+        .await;
+    assert!(answer.is_success());
+    let node = sim.call(CONFIRM, &batch_biz(&batch_no)).await.verified();
+    assert!(node.get("app_auth_token").is_none());
+}
