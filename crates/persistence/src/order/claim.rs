@@ -1,8 +1,8 @@
 //! `claim_due`: hand each due order to exactly one poller per lease.
 //!
-//! Both databases run the same two statements in one transaction — select up to `limit`
-//! due ids, then push their `next_query_time` to `now + lease` — and differ in how the
-//! transaction keeps concurrent claimers apart:
+//! Both databases run the same single statement in a transaction — `UPDATE … SET
+//! next_query_time = now + lease WHERE id IN (SELECT id … due … ORDER BY next_query_time
+//! LIMIT n) RETURNING id, tenant_id` — and differ in how concurrent claimers are kept apart:
 //! - PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` locks the chosen rows and makes other
 //!   claimers skip them; a claimer that read a row before our commit re-checks it under
 //!   READ COMMITTED once the lock is gone and sees it is no longer due.
@@ -12,11 +12,11 @@
 //!   writers wait up to the busy timeout set by [`crate::connect`].
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait as _, LockBehavior, LockType, Query};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, DbBackend, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait as _,
+    ColumnTrait as _, Condition, ConnectionTrait as _, DatabaseConnection, DbBackend,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait as _,
 };
 use xjz_domain::ids::{OrderId, TenantId};
 use xjz_domain::order::{OrderStatus, SubmitStep};
@@ -25,9 +25,6 @@ use xjz_domain::ports::repository::{DueOrder, RepositoryError};
 use super::mapping::stored_time;
 use crate::entity::order;
 use crate::unexpected;
-
-/// Ids per UPDATE … WHERE id IN (…), well below every bind-parameter limit.
-const CHUNK: usize = 500;
 
 /// The statuses polled on their schedule (DESIGN §5), plus INIT stuck at `confirm_sent`.
 pub(crate) fn due_condition(now: DateTime<Utc>) -> Condition {
@@ -66,36 +63,35 @@ pub(super) async fn claim_due(
         ..TransactionOptions::default()
     };
     let txn = db.begin_with_options(options).await.map_err(unexpected)?;
-    let mut select = order::Entity::find()
+    let mut due = order::Entity::find()
         .select_only()
         .column(order::Column::Id)
-        .column(order::Column::TenantId)
         .filter(due_condition(now))
         // Most overdue first; the due index gives this order, so LIMIT stops the scan early.
         .order_by_asc(order::Column::NextQueryTime)
         .limit(limit);
     if backend == DbBackend::Postgres {
-        select = select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let due: Vec<(i64, i64)> = select.into_tuple().all(&txn).await.map_err(unexpected)?;
-    let until = stored_time(now + lease);
-    for chunk in due.chunks(CHUNK) {
-        order::Entity::update_many()
-            .col_expr(
-                order::Column::NextQueryTime,
-                sea_orm::sea_query::Expr::value(until),
-            )
-            .filter(order::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
-            .exec(&txn)
-            .await
-            .map_err(unexpected)?;
-    }
+    // One statement: UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED])
+    // RETURNING id, tenant_id — one round trip, no id list sent back and forth.
+    let update = Query::update()
+        .table(order::Entity)
+        .value(order::Column::NextQueryTime, stored_time(now + lease))
+        .and_where(Expr::col(order::Column::Id).in_subquery(due.into_query()))
+        .returning(Query::returning().columns([order::Column::Id, order::Column::TenantId]))
+        .to_owned();
+    let rows = txn
+        .query_all_raw(backend.build(&update))
+        .await
+        .map_err(unexpected)?;
     txn.commit().await.map_err(unexpected)?;
-    Ok(due
-        .into_iter()
-        .map(|(id, tenant)| DueOrder {
-            tenant_id: TenantId(tenant),
-            order_id: OrderId(id),
+    rows.iter()
+        .map(|row| {
+            Ok(DueOrder {
+                order_id: OrderId(row.try_get("", "id").map_err(unexpected)?),
+                tenant_id: TenantId(row.try_get("", "tenant_id").map_err(unexpected)?),
+            })
         })
-        .collect())
+        .collect()
 }
