@@ -100,7 +100,11 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
     await page.waitForSelector('.el-form-item.is-error >> text=不是有效的手机号')
     const apply = calls.filter((c) => c.path === '/payment/facetoface/apply')
     assert.equal(apply.length, 1)
-    if (SHOTS) await page.screenshot({ path: `${SHOT_DIR}/apply-dialog.png` })
+    if (SHOTS) {
+      await page.evaluate(() => document.querySelector('.el-overlay-dialog')?.scrollTo(0, 0))
+      await page.waitForTimeout(3500) // let the toasts fade
+      await page.screenshot({ path: `${SHOT_DIR}/apply-dialog.png` })
+    }
     await page.keyboard.press('Escape')
     await page.click('.el-message-box__btns .el-button--primary')
     await page.waitForSelector('[data-test="apply-form"]', { state: 'hidden' })

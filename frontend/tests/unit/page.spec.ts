@@ -257,4 +257,24 @@ describe('facetoface list page', () => {
     expect(JSON.parse(localStorage.getItem('xjz_columns:t1:3:payment/facetoface')!)).toEqual(['order_status', 'merchant_name'])
     w.unmount()
   })
+  it('更多 opens one shared menu with the remaining actions; choosing one runs it', async () => {
+    api.list.mockResolvedValue(page([row(1, { order_status: 'INIT', submit_step: 'signed' }), row(2, { order_status: 'INIT', submit_step: 'signed' })]))
+    api.cancel.mockResolvedValue(row(2, { order_status: 'CLOSED' }))
+    const w = mountPage(ALL)
+    await flushPromises()
+    const mores = w.findAll('[data-test="action-more"]')
+    expect(mores).toHaveLength(2)
+    await mores[1]!.trigger('click')
+    await flushPromises()
+    const menu = document.querySelector('[data-test="more-menu"]')!
+    expect([...menu.querySelectorAll('[data-test^="action-"]')].map((b) => b.getAttribute('data-test'))).toEqual([
+      'action-resume',
+      'action-cancel',
+    ])
+    menu.querySelector<HTMLButtonElement>('[data-test="action-cancel"]')!.click()
+    await flushPromises()
+    expect(confirmDanger).toHaveBeenCalledTimes(1)
+    expect(api.cancel).toHaveBeenCalledWith(2)
+    w.unmount()
+  })
 })
