@@ -93,7 +93,7 @@ export class ApiError<D = unknown> extends Error {
 }
 
 export interface RequestOptions extends AxiosRequestConfig {
-  /** Do not toast on failure (the caller shows the error itself). */
+  /** Do not toast on failure (the caller shows the error itself); success toasts still show. */
   silent?: boolean
   /** Toast the server's msg on success; default: true for POST/PUT/PATCH/DELETE. */
   successToast?: boolean
@@ -200,7 +200,7 @@ const MUTATING = new Set(['post', 'put', 'patch', 'delete'])
 
 /** Sends a request and resolves with the envelope (code 0) or rejects with an ApiError. */
 export async function requestEnvelope<T>(options: RequestOptions): Promise<Envelope<T>> {
-  const { silent, successToast, ...config } = options
+  const { silent: _silent, successToast, ...config } = options
   let response: AxiosResponse
   try {
     response = await http.request(config)
@@ -221,7 +221,8 @@ export async function requestEnvelope<T>(options: RequestOptions): Promise<Envel
     throw error
   }
   const method = (config.method ?? 'get').toLowerCase()
-  if ((successToast ?? MUTATING.has(method)) && !silent && body.msg) notify.success(body.msg)
+  // `silent` only concerns failures: a successful mutation still shows the server's msg.
+  if ((successToast ?? MUTATING.has(method)) && body.msg) notify.success(body.msg)
   return body as Envelope<T>
 }
 

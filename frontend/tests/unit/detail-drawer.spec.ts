@@ -10,7 +10,7 @@ vi.mock('@/utils/notify', () => ({
   confirmBox: vi.fn(async () => true),
 }))
 
-const api = vi.hoisted(() => ({ detail: vi.fn(), events: vi.fn(), image: vi.fn(), query: vi.fn() }))
+const api = vi.hoisted(() => ({ detail: vi.fn(), events: vi.fn(), image: vi.fn(), query: vi.fn(), options: vi.fn() }))
 vi.mock('@/api/module_payment/facetoface', async (importOriginal) => {
   const real = await importOriginal<typeof import('@/api/module_payment/facetoface')>()
   return { ...real, FacetofaceAPI: api, default: api }
@@ -20,6 +20,7 @@ import DetailDrawer from '@/views/module_payment/facetoface/components/DetailDra
 import { i18n } from '@/i18n'
 import { useUserStore } from '@/store/user'
 import { notify } from '@/utils/notify'
+import { resetOptionsCache } from '@/views/module_payment/facetoface/options'
 
 const order: FacetofaceOrder = {
   id: 3,
@@ -53,6 +54,12 @@ beforeEach(() => {
     { time: '2026-11-26 10:30:00', actor: 'worker', event: '查询', outcome: 'MERCHANT_CONFIRM' },
   ])
   api.image.mockResolvedValue(new Blob(['x']))
+  api.options.mockResolvedValue({
+    mcc: [],
+    regions: [{ code: '350000', name: '福建省', children: [{ code: '350100', name: '福州市', children: [{ code: '350102', name: '鼓楼区' }] }] }],
+    statuses: [],
+  })
+  resetOptionsCache()
 })
 
 describe('detail drawer', () => {
@@ -87,6 +94,16 @@ describe('detail drawer', () => {
     await flushPromises()
     expect(writeText).toHaveBeenCalledWith(order.confirm_url)
     expect(notify.success).toHaveBeenCalledWith('已复制')
+    w.unmount()
+  })
+
+  it('shows the shop address with region names from the options', async () => {
+    api.detail.mockResolvedValue({
+      ...order,
+      shop_address: { country_code: '156', province_code: '350000', city_code: '350100', district_code: '350102', detail_address: '五一路 1 号' },
+    })
+    const w = mountDrawer(['*:*:*'])
+    await vi.waitFor(() => expect(document.body.textContent).toContain('福建省/福州市/鼓楼区 五一路 1 号'))
     w.unmount()
   })
 

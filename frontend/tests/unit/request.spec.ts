@@ -61,6 +61,12 @@ describe('request', () => {
     expect(notify.success).toHaveBeenCalledWith('已保存')
   })
 
+  it('a silent mutation still toasts its success (silent concerns failures)', async () => {
+    mockHttp(() => envelope({ id: 1 }, '申请已提交'))
+    await request({ method: 'post', url: '/apply', silent: true })
+    expect(notify.success).toHaveBeenCalledWith('申请已提交')
+  })
+
   it('no success toast when asked not to', async () => {
     mockHttp(() => envelope(null, '登录成功'))
     await request({ method: 'post', url: '/auth/login', successToast: false })

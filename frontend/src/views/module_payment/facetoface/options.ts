@@ -5,7 +5,9 @@ let cached: Promise<FacetofaceOptions> | null = null
 
 export function loadOptions(): Promise<FacetofaceOptions> {
   if (!cached) {
-    cached = FacetofaceAPI.options().then(
+    cached = Promise.resolve()
+      .then(() => FacetofaceAPI.options())
+      .then(
       (o) => ({ mcc: o?.mcc ?? [], regions: o?.regions ?? [], statuses: o?.statuses ?? [] }),
       (e: unknown) => {
         cached = null
