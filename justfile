@@ -12,12 +12,30 @@ default:
 
 # Run everything on the embedded default (SQLite + the built-in Alipay simulator).
 run:
+    [ -f frontend/dist/index.html ] || just frontend-build
     cargo run -p xjz-api -- serve
 
 # Every test: lint, then the whole workspace's tests (PostgreSQL ones when XJZ_TEST_POSTGRES_URL is set).
 test: lint
     cargo nextest run --workspace --all-targets --no-fail-fast
     cargo test --workspace --doc
+    just frontend-test
+
+# Install the web page's npm packages (from package-lock.json).
+frontend-deps:
+    cd frontend && npm ci --prefer-offline --no-audit --no-fund
+
+# Build the web page into frontend/dist (served by xjz-api).
+frontend-build: frontend-deps
+    cd frontend && npm run build
+
+# The web page's checks: types, unit/component tests, the bundle budget, browser tests in
+# headless Chromium (/usr/bin/chromium; never downloaded).
+frontend-test: frontend-build
+    cd frontend && npm run typecheck
+    cd frontend && npm run test
+    cd frontend && npm run size
+    cd frontend && npm run e2e:mocked
 
 # rustfmt check and clippy with warnings denied.
 lint:
