@@ -1,4 +1,26 @@
-//! apalis poll jobs and the `xjz-worker` binary.
+//! The worker (DESIGN §5): claims due orders every tick and polls Alipay for each one as an
+//! apalis job, with bounded concurrency and a per-process QPS ceiling.
 //!
-//! **Not landed yet.** Issue #8 (worker) builds it. This crate is an empty placeholder so the workspace
-//! layout of DESIGN §1 exists; it provides nothing and pretends nothing.
+//! Design:
+//! - The claim in the orders table (`claim_due`, `FOR UPDATE SKIP LOCKED` on PostgreSQL, a
+//!   lease) is what makes many workers safe: each tick derives its jobs from it, so the job
+//!   queue holds nothing the database does not also know.
+//! - A poll job is one `FacetofaceService::poll` call; the service records every outcome and
+//!   re-plans `next_query_time`. The worker only decides retry (transient) or stop.
+//! - [`run_worker`] is the whole process; the binary and `xjz-api serve` (embedded) call it.
+
+pub mod job;
+pub mod metrics;
+pub mod pacer;
+pub mod run;
+pub mod service;
+pub mod tick;
+
+mod http;
+
+pub use job::{POLL_QUEUE, PollJobError};
+pub use metrics::WorkerMetrics;
+pub use pacer::Pacer;
+pub use run::{RunMode, WorkerError, WorkerOptions, run_worker};
+pub use service::{BuildError, WorkerService, build_service};
+pub use tick::{TickReport, run_tick};
