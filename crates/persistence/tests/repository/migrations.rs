@@ -47,3 +47,31 @@ async fn migrations_run_up_down_up_on_postgres() {
     up_down_up(&test.db).await;
     test.finish().await;
 }
+
+#[tokio::test]
+async fn sqlite_connections_use_wal_a_busy_timeout_and_foreign_keys() {
+    // The helper's URL names a directory that does not exist yet: connect creates it.
+    let test = TestDb::sqlite(true).await;
+    for (pragma, expected) in [
+        ("journal_mode", "wal"),
+        ("busy_timeout", "5000"),
+        ("foreign_keys", "1"),
+    ] {
+        let row = sea_orm::ConnectionTrait::query_one_raw(
+            &test.db,
+            sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                format!("SELECT CAST((SELECT * FROM pragma_{pragma}) AS TEXT) AS v"),
+            ),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            row.try_get::<String>("", "v").unwrap(),
+            expected,
+            "{pragma}"
+        );
+    }
+    test.finish().await;
+}
