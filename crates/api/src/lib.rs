@@ -1,9 +1,22 @@
-//! The `xjz-api` process.
+//! The `xjz-api` process: the actix-web application every module mounts into (DESIGN §4)
+//! and the CLI around it.
 //!
-//! **Partly landed.** What exists: `xjz-api serve` loads and checks the configuration
-//! (DESIGN §3), reports the secrets it generated in development, validates the Alipay keys,
-//! and starts the embedded Alipay simulator when `XJZ__EMBEDDED__SIMULATOR` is on. The HTTP
-//! API itself (issue #6, routes in issue #7), the embedded worker (issue #8) and the web
-//! page (issue #9) are not landed yet; `serve` says so at start-up instead of pretending.
+//! - [`startup::Application`] builds and runs the server; feature modules mount through
+//!   [`startup::ApiModule`] and guard each resource with [`auth::require`].
+//! - [`http`]: the envelope, [`http::error::ApiError`] and the request middleware (request
+//!   ids, metrics, operation log, one log line per request).
+//! - [`auth`]: login, tokens, permissions. [`oplog`]: the operation log.
+//! - [`cli`]: `migrate`, `tenant add`, `user add|passwd|disable`; [`serve`]: `serve`.
+//!
+//! Not landed here: the facetoface routes (issue #7), the embedded worker (issue #8) and the
+//! web page build (issue #9); `serve` says so at start-up.
 
+pub mod auth;
+pub mod cli;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
+pub mod oplog;
+pub mod routes;
 pub mod serve;
+pub mod startup;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xjz_persistence::MigrationCommand;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -19,6 +20,73 @@ struct Cli {
 enum Command {
     /// Serve (the embedded default: SQLite + the built-in Alipay simulator).
     Serve,
+    /// Apply pending migrations (`up`, the default), or `status`, `down`, `fresh`.
+    Migrate {
+        #[arg(default_value = "up", value_parser = parse_migration)]
+        command: MigrationCommand,
+    },
+    /// Tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TenantCommand {
+    /// Add a tenant.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user; the password is read from stdin.
+    Add {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        username: String,
+        /// admin, operator or viewer (repeat for several).
+        #[arg(long, required = true)]
+        role: Vec<String>,
+        /// Read the password from the first line of stdin (required: never an argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Change a user's password (read from stdin); its tokens stop working.
+    Passwd {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable a user (its tokens stop working), or `--enable` it again.
+    Disable {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        enable: bool,
+    },
+}
+
+fn parse_migration(value: &str) -> Result<MigrationCommand, String> {
+    value
+        .parse()
+        .map_err(|e: xjz_migration::UnknownCommand| e.to_string())
 }
 
 #[tokio::main]
@@ -46,14 +114,51 @@ async fn main() -> ExitCode {
     for notice in &loaded.notices {
         tracing::info!(key = %notice.key, "{}", notice.message);
     }
+    let settings = loaded.settings;
     let result = match cli.command {
-        Command::Serve => xjz_api::serve::run(loaded.settings, &options.data_dir()).await,
+        Command::Serve => xjz_api::serve::run(settings, &options.data_dir()).await,
+        Command::Migrate { command } => xjz_api::cli::migrate(&settings, command).await,
+        Command::Tenant {
+            command: TenantCommand::Add { code, name },
+        } => xjz_api::cli::tenant_add(&settings, &code, &name).await,
+        Command::User { command } => user(&settings, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error.cause_chain = ?error, error.message = %error, "xjz-api failed");
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("xjz-api: {error:#}");
+            }
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn user(settings: &xjz_bootstrap::Settings, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            tenant,
+            username,
+            role,
+            password_stdin: _,
+        } => {
+            let password = xjz_api::cli::read_password_stdin().await?;
+            xjz_api::cli::user_add(settings, &tenant, &username, &role, password).await
+        }
+        UserCommand::Passwd {
+            tenant,
+            username,
+            password_stdin: _,
+        } => {
+            let password = xjz_api::cli::read_password_stdin().await?;
+            xjz_api::cli::user_passwd(settings, &tenant, &username, password).await
+        }
+        UserCommand::Disable {
+            tenant,
+            username,
+            enable,
+        } => xjz_api::cli::user_disable(settings, &tenant, &username, !enable).await,
     }
 }

@@ -1,4 +1,6 @@
-//! `xjz-api serve`: the embedded default of DESIGN §6, as far as it exists today.
+//! `xjz-api serve`: the embedded default of DESIGN §6, as far as it exists today: the HTTP
+//! API on `SERVER__BIND` (migrating when `DATABASE__AUTO_MIGRATE`, seeding the demo tenant
+//! and admin on a development first start) and the embedded simulator.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -7,10 +9,13 @@ use anyhow::Context;
 use xjz_alipay_sim::{SimConfig, SimHandle, Simulator};
 use xjz_bootstrap::Settings;
 
+use crate::cli;
+use crate::startup::{self, Application};
+
 /// What is not there yet, said at every start so nobody mistakes the process for the
 /// finished service.
 pub const NOT_LANDED: [(&str, &str); 3] = [
-    ("HTTP API", "issues #6 and #7"),
+    ("facetoface routes", "issue #7"),
     ("embedded worker", "issue #8"),
     ("admin web page", "issue #9"),
 ];
@@ -18,22 +23,36 @@ pub const NOT_LANDED: [(&str, &str); 3] = [
 /// Runs until SIGINT/SIGTERM.
 ///
 /// # Errors
-/// A bad Alipay key, or a simulator that cannot start (e.g. its port is taken).
+/// A bad Alipay key, a database or address that is unavailable, or a simulator that cannot
+/// start (e.g. its port is taken).
 pub async fn run(settings: Settings, data_dir: &Path) -> anyhow::Result<()> {
     settings
         .alipay
         .client_config()
         .context("Alipay configuration")?;
+    let db = startup::open_database(&settings).await?;
+    cli::seed_development(&settings, &db).await?;
     let simulator = start_simulator(&settings, data_dir).await?;
+    let app = Application::build_with(&settings, db, startup::Options::default()).await?;
+    let handle = app.handle();
     for (part, issue) in NOT_LANDED {
         tracing::warn!(part, issue, "not landed yet");
     }
     tracing::info!(
+        bind = %settings.server.bind,
+        port = app.port(),
         gateway = %settings.alipay.gateway_url,
         environment = settings.environment.as_str(),
-        "xjz-api is up with what exists; Ctrl-C stops it"
+        "xjz-api is up; Ctrl-C stops it"
     );
+    let server = tokio::spawn(app.run_until_stopped());
     shutdown_signal().await;
+    handle.stop(true).await;
+    match server.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::error!(%error, "HTTP server failed"),
+        Err(error) => tracing::error!(%error, "HTTP server task failed"),
+    }
     if let Some(sim) = simulator {
         sim.stop().await;
     }

@@ -43,6 +43,7 @@ fn development_serve_generates_secrets_starts_the_simulator_and_stops_on_sigterm
     let mut child = xjz_api(dir.path())
         .arg("serve")
         .env("XJZ__EMBEDDED__SIMULATOR_BIND", "127.0.0.1:0")
+        .env("XJZ__SERVER__BIND", "127.0.0.1:0")
         .env("RUST_LOG", "info")
         .env("XJZ__LOG__FORMAT", "json")
         .stdout(Stdio::piped())
@@ -67,6 +68,11 @@ fn development_serve_generates_secrets_starts_the_simulator_and_stops_on_sigterm
         "says what is missing: {log}"
     );
     assert!(!log.contains("PRIVATE KEY"), "no key material in logs");
+    assert!(
+        log.contains("First start: tenant `demo`, user `admin`, password `"),
+        "the development seed prints the admin password once: {log}"
+    );
+    assert!(log.contains("database migrated"), "{log}");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
