@@ -1,5 +1,7 @@
 //! The administrative commands as real processes on a fresh SQLite database.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
