@@ -1,0 +1,345 @@
+//! End to end: a real SQLite database, the simulator over HTTP, the worker's own loop.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use xjz_alipay_sim::{
+    FaultKind, FaultSpec, Scenario, ScenarioKind, SimConfig, SimHandle, Simulator,
+};
+use xjz_bootstrap::{LoadOptions, Settings, load};
+use xjz_domain::application::{ApplicationForm, ImageKind, ShopAddressForm};
+use xjz_domain::ports::OrderRepository;
+use xjz_domain::service::{ApplyCommand, Caller};
+use xjz_domain::{FacetofaceOrder, OrderId, OrderStatus, SubmitStep, TenantId, UserId};
+use xjz_persistence::{DataKeys, SeaOrmOrderRepository, connect, migrate};
+use xjz_worker::{RunMode, WorkerOptions, WorkerService, build_service, run_worker};
+
+const TENANT: TenantId = TenantId(7);
+
+struct TestEnv {
+    sim: SimHandle,
+    dir: TempDir,
+    settings: Settings,
+    service: Arc<WorkerService>,
+    repo: SeaOrmOrderRepository,
+}
+
+fn png(len: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.resize(len, 0x42);
+    bytes
+}
+
+fn form() -> ApplicationForm {
+    ApplicationForm {
+        account: Some("merchant01@example.com".into()),
+        contact_name: Some("张三".into()),
+        contact_mobile: Some("13800138000".into()),
+        contact_email: Some("zhangsan@example.com".into()),
+        merchant_name: Some("杭州示例商贸有限公司".into()),
+        mcc_code: Some("A0001_B0199".into()),
+        rate: Some("0.38".into()),
+        sign_and_auth: Some("true".into()),
+        shop_name: Some("示例便利店".into()),
+        shop_address: Some(ShopAddressForm {
+            country_code: None,
+            province_code: Some("330000".into()),
+            city_code: Some("330100".into()),
+            district_code: Some("330106".into()),
+            detail_address: Some("文三路 100 号".into()),
+            longitude: None,
+            latitude: None,
+        }),
+        images: vec![
+            (ImageKind::ShopScenePic, png(6_000)),
+            (ImageKind::ShopSignBoardPic, png(7_000)),
+        ],
+        ..ApplicationForm::default()
+    }
+}
+
+async fn setup(kind: ScenarioKind) -> TestEnv {
+    let sim = Simulator::start(SimConfig {
+        default_scenario: Scenario::of(kind),
+        hang: Duration::from_secs(3),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config_dir = dir.path().join("config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let vars = [
+        (
+            "XJZ__DATABASE__URL",
+            format!("sqlite://{}?mode=rwc", dir.path().join("xjz.db").display()),
+        ),
+        ("XJZ__ALIPAY__GATEWAY_URL", sim.gateway_url()),
+        ("XJZ__ALIPAY__APP_ID", sim.app_id().to_owned()),
+        (
+            "XJZ__ALIPAY__APP_PRIVATE_KEY",
+            sim.app_private_key_pem().unwrap().to_owned(),
+        ),
+        (
+            "XJZ__ALIPAY__ALIPAY_PUBLIC_KEY",
+            sim.alipay_public_key_pem().to_owned(),
+        ),
+        ("XJZ__ALIPAY__TIMEOUT_SECS", "1".to_owned()),
+        ("XJZ__EMBEDDED__SIMULATOR", "false".to_owned()),
+        ("XJZ__WORKER__TICK_SECS", "1".to_owned()),
+        ("XJZ__WORKER__MAX_QPS", "50".to_owned()),
+        ("XJZ__POLL__FIRST_QUERY_DELAY_SECS", "1".to_owned()),
+        ("XJZ__POLL__AUDIT_INTERVAL_SECS", "1".to_owned()),
+        ("XJZ__POLL__CONFIRM_INTERVAL_SECS", "1".to_owned()),
+    ];
+    let env: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let loaded = load(&LoadOptions {
+        env,
+        config_dir: Some(config_dir),
+        data_dir: Some(dir.path().join("data")),
+    })
+    .unwrap();
+    let settings = loaded.settings;
+    let db = connect(settings.database.url.expose_secret())
+        .await
+        .unwrap();
+    migrate(&db).await.unwrap();
+    let service = build_service(&settings, &db).unwrap();
+    let key = settings.security.data_key_bytes().unwrap();
+    let repo = SeaOrmOrderRepository::new(
+        db,
+        &DataKeys::new(*secrecy::ExposeSecret::expose_secret(&key)),
+    )
+    .unwrap();
+    TestEnv {
+        sim,
+        dir,
+        settings,
+        service,
+        repo,
+    }
+}
+
+impl TestEnv {
+    fn options(&self, mode: RunMode) -> WorkerOptions {
+        let mut options = WorkerOptions::new(mode, &self.dir.path().join("data"));
+        options.serve_http = false;
+        options.backoff_base = Duration::from_millis(50);
+        options.fetch_interval = Duration::from_millis(50);
+        options
+    }
+
+    async fn apply(&self) -> Result<FacetofaceOrder, xjz_domain::ServiceError> {
+        self.service
+            .apply(ApplyCommand {
+                caller: Caller {
+                    tenant_id: TENANT,
+                    user_id: UserId(1),
+                },
+                idempotency: None,
+                form: form(),
+            })
+            .await
+    }
+
+    async fn order(&self, id: OrderId) -> FacetofaceOrder {
+        self.repo.get(TENANT, id).await.unwrap().unwrap()
+    }
+
+    /// Runs the worker loop until `done` holds for every order, or fails after `limit`.
+    async fn run_until(
+        &self,
+        ids: &[OrderId],
+        limit: Duration,
+        done: impl Fn(&FacetofaceOrder) -> bool,
+    ) -> Vec<FacetofaceOrder> {
+        let (tx, rx) = oneshot::channel::<()>();
+        let settings = self.settings.clone();
+        let options = self.options(RunMode::Loop);
+        let worker = tokio::spawn(async move {
+            run_worker(&settings, options, async {
+                let _ = rx.await;
+            })
+            .await
+        });
+        let started = Instant::now();
+        let orders = loop {
+            let mut orders = Vec::new();
+            for id in ids {
+                orders.push(self.order(*id).await);
+            }
+            if orders.iter().all(&done) {
+                break orders;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "orders not settled in {limit:?}: {:?}",
+                orders
+                    .iter()
+                    .map(|o| (o.status(), o.state().progress.last_error.clone()))
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        tx.send(()).unwrap();
+        worker.await.unwrap().unwrap();
+        orders
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn approved_orders_reach_success_with_the_confirm_url_recorded() {
+    // Arrange
+    let env = setup(ScenarioKind::Approve).await;
+    let a = env.apply().await.unwrap();
+    let b = env.apply().await.unwrap();
+    assert_eq!(a.status(), OrderStatus::Submitted);
+    // Act
+    let orders = env
+        .run_until(&[a.id(), b.id()], Duration::from_secs(30), |o| {
+            o.status() == OrderStatus::Success
+        })
+        .await;
+    // Assert
+    for order in orders {
+        assert!(
+            order.state().alipay.confirm_url.is_some(),
+            "confirm_url kept"
+        );
+        assert!(order.next_query_time().is_none() || order.polling_stopped());
+        assert_eq!(
+            env.sim
+                .counters()
+                .batch_calls(order.batch_no().unwrap(), "alipay.open.agent.order.query"),
+            u64::from(order.state().progress.query_count)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rejected_orders_are_closed_with_the_reason() {
+    let env = setup(ScenarioKind::Reject).await;
+    let a = env.apply().await.unwrap();
+    let orders = env
+        .run_until(&[a.id()], Duration::from_secs(30), |o| {
+            o.status() == OrderStatus::Closed
+        })
+        .await;
+    let reason = orders[0].state().alipay.reject_reason.clone().unwrap();
+    assert!(reason.contains("营业执照"), "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn held_orders_are_flagged_for_correction() {
+    let env = setup(ScenarioKind::Hold).await;
+    let a = env.apply().await.unwrap();
+    let orders = env
+        .run_until(&[a.id()], Duration::from_secs(30), |o| {
+            o.state().alipay.needs_correction
+        })
+        .await;
+    assert_eq!(
+        orders[0].state().alipay.alipay_order_status.as_deref(),
+        Some("MERCHANT_INFO_HOLD")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transient_faults_are_retried_until_the_order_settles() {
+    let env = setup(ScenarioKind::Approve).await;
+    let a = env.apply().await.unwrap();
+    for fault in [
+        FaultKind::HttpError { status: 502 },
+        FaultKind::RateLimited,
+        FaultKind::LostReply,
+    ] {
+        env.sim
+            .add_fault(FaultSpec::next(
+                1,
+                fault,
+                Some("alipay.open.agent.order.query"),
+            ))
+            .unwrap();
+    }
+    let orders = env
+        .run_until(&[a.id()], Duration::from_secs(40), |o| {
+            o.status() == OrderStatus::Success
+        })
+        .await;
+    assert_eq!(orders[0].status(), OrderStatus::Success);
+    // Every counted fault was used up (a spent rule is removed): the worker went through a
+    // 502, a rate limit and a lost reply, retrying each, and still settled the order.
+    assert!(env.sim.faults().is_empty(), "{:?}", env.sim.faults());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_init_order_whose_confirm_reply_was_lost_is_settled_by_the_worker() {
+    let env = setup(ScenarioKind::Approve).await;
+    env.sim
+        .add_fault(FaultSpec::next(
+            1,
+            FaultKind::LostReply,
+            Some("alipay.open.agent.confirm"),
+        ))
+        .unwrap();
+    let error = env.apply().await.unwrap_err();
+    let xjz_domain::ServiceError::Gateway {
+        order: Some(order), ..
+    } = error
+    else {
+        panic!("expected a gateway error with the order: {error:?}");
+    };
+    assert_eq!(order.status(), OrderStatus::Init);
+    assert_eq!(order.submit_step(), SubmitStep::ConfirmSent);
+    let orders = env
+        .run_until(&[order.id()], Duration::from_secs(30), |o| {
+            o.status() == OrderStatus::Success
+        })
+        .await;
+    assert_eq!(orders[0].status(), OrderStatus::Success);
+    assert_eq!(
+        env.sim.counters().method_calls("alipay.open.agent.confirm"),
+        1,
+        "confirm is never sent twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn once_runs_one_tick_to_completion_and_returns() {
+    let env = setup(ScenarioKind::Approve).await;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(env.apply().await.unwrap().id());
+    }
+    // The first query is due one second after confirm.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Act: no shutdown signal is ever sent; --once must return by itself.
+    let started = Instant::now();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        run_worker(
+            &env.settings,
+            env.options(RunMode::Once),
+            std::future::pending(),
+        ),
+    )
+    .await
+    .expect("--once returned")
+    .unwrap();
+    // Assert: every order was queried exactly once by that tick.
+    for id in ids {
+        let order = env.order(id).await;
+        assert_eq!(
+            order.state().progress.query_count,
+            1,
+            "{:?}",
+            order.status()
+        );
+        assert_eq!(order.status(), OrderStatus::MerchantAuditing);
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
