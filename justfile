@@ -17,7 +17,7 @@ run:
 
 # Every test: lint, then the whole workspace's tests (PostgreSQL ones when XJZ_TEST_POSTGRES_URL is set).
 test: lint
-    cargo nextest run --workspace --all-targets --no-fail-fast
+    cargo nextest run --workspace --no-fail-fast
     cargo test --workspace --doc
     just frontend-test
 

@@ -133,6 +133,8 @@ fn rsa_floor() -> (f64, f64) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // reqwest is built without a default TLS provider (rustls-no-provider).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let (signs_per_sec, sign_cpu_us) = rsa_floor();
     println!(
         "RSA-2048 signing, one thread: {signs_per_sec:.0} signatures/s wall, {sign_cpu_us:.0} µs CPU each"

@@ -41,6 +41,8 @@ async fn it_serves_and_saves_its_state_when_terminated() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // reqwest is built without a default TLS provider (rustls-no-provider).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     let admin = format!("http://127.0.0.1:{port}/__sim");
     let started = Instant::now();

@@ -110,6 +110,8 @@ impl TestSim {
     }
 
     pub fn attach(handle: SimHandle) -> Self {
+        // reqwest is built without a default TLS provider (rustls-no-provider).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let app_key =
             AppPrivateKey::parse(handle.app_private_key_pem().expect("test keys")).unwrap();
         let alipay_key =
@@ -213,6 +215,8 @@ impl TestSim {
         method: &str,
         biz: &str,
     ) -> Result<Answer, reqwest::Error> {
+        // reqwest is built without a default TLS provider (rustls-no-provider).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
         self.call_as(&client, &self.app_key, test_keys::APP_ID, method, biz)
             .await
