@@ -284,3 +284,87 @@ pub fn from_status(status: StatusCode) -> ApiError {
         s => ApiError::Unexpected(anyhow::anyhow!("unenveloped {s} answer")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError as _;
+    use xjz_domain::ports::gateway::AlipayError;
+    use xjz_domain::ports::repository::RepositoryError;
+    use xjz_domain::validation::{FieldError, FieldErrorCode};
+
+    use super::*;
+
+    async fn body(error: ApiError) -> (u16, Value) {
+        let response = error.error_response();
+        let status = response.status().as_u16();
+        let bytes = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn each_service_error_kind_has_its_code_and_data() {
+        let mut errors = ValidationErrors::new();
+        errors.push(FieldError::required("account"));
+        errors.push(FieldError::new("rate", FieldErrorCode::Range, "too high"));
+        let (status, v) = body(ServiceError::Validation(errors).into()).await;
+        assert_eq!((status, v["code"].as_u64()), (422, Some(10422)));
+        assert_eq!(
+            v["data"]["errors"][1],
+            json!({"field": "rate", "code": "range", "reason": "too high"})
+        );
+        assert_eq!(v["msg"], "account: is required");
+
+        let (status, v) = body(ServiceError::NotFound.into()).await;
+        assert_eq!((status, v["code"].as_u64()), (404, Some(10404)));
+        let (status, v) = body(ServiceError::StaleVersion.into()).await;
+        assert_eq!((status, v["code"].as_u64()), (409, Some(10409)));
+
+        let refused = GatewayError::Business(AlipayError {
+            code: "40004".into(),
+            msg: "Business Failed".into(),
+            sub_code: Some("BATCH_STATUS_IS_FINAL".into()),
+            sub_msg: Some("批次已结束".into()),
+        });
+        let (status, v) = body(
+            ServiceError::Gateway {
+                error: refused,
+                order: None,
+            }
+            .into(),
+        )
+        .await;
+        assert_eq!((status, v["code"].as_u64()), (502, Some(10502)));
+        assert_eq!(v["data"]["alipay"]["sub_code"], "BATCH_STATUS_IS_FINAL");
+        assert_eq!(v["msg"], "批次已结束");
+
+        let (status, v) = body(
+            ServiceError::Gateway {
+                error: GatewayError::Timeout,
+                order: None,
+            }
+            .into(),
+        )
+        .await;
+        assert_eq!((status, v["code"].as_u64()), (504, Some(10504)));
+    }
+
+    #[tokio::test]
+    async fn storage_failures_answer_10500_with_the_request_id_only() {
+        let cause =
+            RepositoryError::Unexpected(anyhow::anyhow!("password=hunter2 connection refused"));
+        let (status, v) = crate::http::request_id::scope(
+            crate::http::request_id::RequestId::from_headers(
+                &actix_web::http::header::HeaderMap::new(),
+            ),
+            body(ServiceError::Repository(cause).into()),
+        )
+        .await;
+        assert_eq!((status, v["code"].as_u64()), (500, Some(10500)));
+        let data = v["data"].as_object().unwrap();
+        assert_eq!(data.len(), 1);
+        assert_eq!(data["request_id"].as_str().unwrap().len(), 36);
+        assert!(!v.to_string().contains("hunter2"));
+    }
+}
