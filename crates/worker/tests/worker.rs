@@ -22,6 +22,8 @@ const TENANT: TenantId = TenantId(7);
 
 struct TestEnv {
     sim: SimHandle,
+    /// The variables the settings were loaded from (for child processes).
+    env: HashMap<String, String>,
     dir: TempDir,
     settings: Settings,
     service: Arc<WorkerService>,
@@ -98,7 +100,7 @@ async fn setup(kind: ScenarioKind) -> TestEnv {
     ];
     let env: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     let loaded = load(&LoadOptions {
-        env,
+        env: env.clone(),
         config_dir: Some(config_dir),
         data_dir: Some(dir.path().join("data")),
     })
@@ -117,6 +119,7 @@ async fn setup(kind: ScenarioKind) -> TestEnv {
     .unwrap();
     TestEnv {
         sim,
+        env,
         dir,
         settings,
         service,
@@ -342,4 +345,93 @@ async fn once_runs_one_tick_to_completion_and_returns() {
         assert_eq!(order.status(), OrderStatus::MerchantAuditing);
     }
     assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_binary_serves_metrics_stops_on_sigterm_and_once_exits_after_its_tick() {
+    // Arrange
+    let env = setup(ScenarioKind::Approve).await;
+    let first = env.apply().await.unwrap().id();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let port = free_port();
+    let bin = env!("CARGO_BIN_EXE_xjz-worker");
+    // Act 1: the loop, scraped, then SIGTERM.
+    let mut child = tokio::process::Command::new(bin)
+        .envs(&env.env)
+        .env("XJZ__WORKER__METRICS_BIND", format!("127.0.0.1:{port}"))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let metrics = loop {
+        let scraped = client
+            .get(format!("http://127.0.0.1:{port}/metrics"))
+            .send()
+            .await;
+        if let Ok(response) = scraped {
+            let text = response.text().await.unwrap();
+            if text.contains("xjz_worker_polled_total{outcome=\"MERCHANT_AUDITING\"} 1") {
+                break text;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no poll seen in /metrics"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let health = client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
+    assert!(metrics.contains("xjz_worker_ticks_total"));
+    assert!(metrics.contains("xjz_worker_poll_errors_total{class=\"timeout\"} 0"));
+    assert!(metrics.contains("xjz_worker_poll_seconds_bucket"));
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the worker stops on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        env.order(first).await.status(),
+        OrderStatus::MerchantAuditing
+    );
+
+    // Act 2: --once on a fresh due order exits by itself once the order is polled.
+    let second = env.apply().await.unwrap().id();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let status = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::process::Command::new(bin)
+            .arg("--once")
+            .envs(&env.env)
+            .env(
+                "XJZ__WORKER__METRICS_BIND",
+                format!("127.0.0.1:{}", free_port()),
+            )
+            .kill_on_drop(true)
+            .status(),
+    )
+    .await
+    .expect("--once exits")
+    .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(env.order(second).await.state().progress.query_count, 1);
 }
