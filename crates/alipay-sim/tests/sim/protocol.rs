@@ -8,10 +8,10 @@ use crate::helpers::*;
 fn vectors() -> serde_json::Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/alipay/vectors.json"
+        "/../alipay-protocol/tests/fixtures/vectors.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("shared/alipay/vectors.json must sit beside the repo ({path}): {e}")
+        panic!("the vectors fixture of xjz-alipay-protocol is missing ({path}): {e}")
     });
     serde_json::from_str(&text).unwrap()
 }
