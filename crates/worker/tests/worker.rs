@@ -65,6 +65,24 @@ fn form() -> ApplicationForm {
 }
 
 async fn setup(kind: ScenarioKind) -> TestEnv {
+    setup_on(kind, None).await
+}
+
+/// A fresh PostgreSQL database, when `XJZ_TEST_POSTGRES_URL` names a server.
+async fn fresh_postgres() -> Option<String> {
+    use sea_orm::ConnectionTrait as _;
+    let admin_url = std::env::var("XJZ_TEST_POSTGRES_URL").ok()?;
+    let admin = connect(&admin_url).await.unwrap();
+    let name = format!("xjz_worker_{:016x}", fastrand::u64(..));
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    Some(format!("{base}/{name}"))
+}
+
+async fn setup_on(kind: ScenarioKind, database_url: Option<String>) -> TestEnv {
     let sim = Simulator::start(SimConfig {
         default_scenario: Scenario::of(kind),
         hang: Duration::from_secs(3),
@@ -78,7 +96,9 @@ async fn setup(kind: ScenarioKind) -> TestEnv {
     let vars = [
         (
             "XJZ__DATABASE__URL",
-            format!("sqlite://{}?mode=rwc", dir.path().join("xjz.db").display()),
+            database_url.unwrap_or_else(|| {
+                format!("sqlite://{}?mode=rwc", dir.path().join("xjz.db").display())
+            }),
         ),
         ("XJZ__ALIPAY__GATEWAY_URL", sim.gateway_url()),
         ("XJZ__ALIPAY__APP_ID", sim.app_id().to_owned()),
@@ -434,4 +454,25 @@ async fn the_binary_serves_metrics_stops_on_sigterm_and_once_exits_after_its_tic
     .unwrap();
     assert!(status.success(), "{status:?}");
     assert_eq!(env.order(second).await.state().progress.query_count, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_the_apalis_postgres_queue_carries_the_polls() {
+    let Some(url) = fresh_postgres().await else {
+        eprintln!("XJZ_TEST_POSTGRES_URL not set: PostgreSQL test skipped");
+        return;
+    };
+    let env = setup_on(ScenarioKind::Approve, Some(url)).await;
+    let a = env.apply().await.unwrap();
+    let b = env.apply().await.unwrap();
+    let orders = env
+        .run_until(&[a.id(), b.id()], Duration::from_secs(30), |o| {
+            o.status() == OrderStatus::Success
+        })
+        .await;
+    assert!(
+        orders
+            .iter()
+            .all(|o| o.state().alipay.confirm_url.is_some())
+    );
 }
