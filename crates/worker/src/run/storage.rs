@@ -73,6 +73,12 @@ macro_rules! run_with_storage {
                     .catch_panic()
                     .build(poll_order)
             })
+            // A storage error (SQLite busy, a dropped PostgreSQL connection) ends the apalis
+            // worker's stream; start it again unless we are shutting down.
+            .should_restart(|ctx, error| {
+                tracing::warn!(worker = ctx.name(), error.message = %error, "job worker failed; restarting");
+                !ctx.is_shutting_down()
+            })
             .shutdown_timeout(plan.options.shutdown_timeout);
         let mut stopped = stop.subscribe();
         let monitored = monitor
