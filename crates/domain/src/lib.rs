@@ -14,6 +14,8 @@ pub mod ports;
 pub mod service;
 pub mod validation;
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod fixtures;
 #[cfg(test)]
 mod test_support;
 
