@@ -8,11 +8,11 @@
 //! - [`auth`]: login, tokens, permissions. [`oplog`]: the operation log.
 //! - [`cli`]: `migrate`, `tenant add`, `user add|passwd|disable`; [`serve`]: `serve`.
 //!
-//! Not landed here: the facetoface routes (issue #7), the embedded worker (issue #8) and the
-//! web page build (issue #9); `serve` says so at start-up.
+//! - [`facetoface`]: the facetoface module (`/api/v1/payment/facetoface`).
 
 pub mod auth;
 pub mod cli;
+pub mod facetoface;
 pub mod http;
 pub mod metrics;
 pub mod openapi;

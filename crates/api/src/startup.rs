@@ -1,11 +1,12 @@
 //! `Application::build` binds, `run_until_stopped` serves (zero2prod `startup.rs`).
 //!
 //! The app's state holds services (accounts, the operation log, readiness, metrics), never a
-//! bare `DatabaseConnection` for handlers to query. Feature modules (the facetoface routes,
-//! issue #7) mount themselves through an [`ApiModule`]: a `configure` registering their
-//! resources under `/api/v1` and an `openapi` contributing their paths.
+//! bare `DatabaseConnection` for handlers to query. Feature modules (the facetoface routes)
+//! mount themselves through an [`ApiModule`]: a `configure` registering their resources and
+//! state under `/api/v1` and an `openapi` contributing their paths.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -28,35 +29,40 @@ use crate::routes::static_page::{StaticDir, fallback};
 use crate::routes::{self, docs, health};
 
 /// A feature module mounted under `/api/v1`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct ApiModule {
     pub name: &'static str,
     /// Registers the module's resources (paths relative to `/api/v1`), each wearing its
-    /// `.wrap(require("…"))` guard.
-    pub configure: fn(&mut web::ServiceConfig),
+    /// `require("…")` guard, and the module's own state.
+    pub configure: Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>,
     /// The module's OpenAPI paths and schemas.
     pub openapi: fn() -> utoipa::openapi::OpenApi,
 }
 
-/// The modules the production binary mounts (the facetoface module adds itself here).
-pub fn modules() -> Vec<ApiModule> {
-    Vec::new()
+impl std::fmt::Debug for ApiModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiModule")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The modules the production binary mounts, wired to `db` and the configured Alipay.
+///
+/// # Errors
+/// A module cannot be built (bad data key, Alipay client configuration).
+pub fn modules(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Vec<ApiModule>> {
+    Ok(vec![
+        crate::facetoface::module(settings, db).context("building the facetoface module")?,
+    ])
 }
 
 /// Knobs tests turn; production uses [`Options::default`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    pub modules: Vec<ApiModule>,
+    /// `None`: the production [`modules`].
+    pub modules: Option<Vec<ApiModule>>,
     pub throttle: ThrottleLimits,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            modules: modules(),
-            throttle: ThrottleLimits::default(),
-        }
-    }
 }
 
 /// A bound, not yet running server.
@@ -93,6 +99,10 @@ impl Application {
         db: DatabaseConnection,
         options: Options,
     ) -> anyhow::Result<Self> {
+        let modules = match options.modules {
+            Some(modules) => modules,
+            None => modules(settings, &db)?,
+        };
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding XJZ__SERVER__BIND {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
@@ -118,12 +128,11 @@ impl Application {
         let proxies = web::Data::new(proxies);
         let static_dir = web::Data::new(StaticDir(settings.server.static_dir.clone()));
         let openapi = web::Data::new(OpenApiJson(
-            crate::openapi::document(&options.modules)
+            crate::openapi::document(&modules)
                 .to_json()
                 .context("serialising the OpenAPI document")?,
         ));
         let max_upload = usize::try_from(settings.server.max_upload_bytes).unwrap_or(usize::MAX);
-        let modules = options.modules;
         let server = HttpServer::new(move || {
             let modules = modules.clone();
             App::new()

@@ -2,5 +2,6 @@
 
 pub mod configuration;
 pub mod telemetry;
+pub mod wiring;
 
 pub use configuration::{ConfigError, LoadOptions, Loaded, Settings, load};

@@ -13,7 +13,6 @@ pub mod job;
 pub mod metrics;
 pub mod pacer;
 pub mod run;
-pub mod service;
 pub mod tick;
 
 mod http;
@@ -22,5 +21,7 @@ pub use job::{POLL_QUEUE, PollJobError};
 pub use metrics::WorkerMetrics;
 pub use pacer::Pacer;
 pub use run::{RunMode, WorkerError, WorkerOptions, run_worker};
-pub use service::{BuildError, WorkerService, build_service};
 pub use tick::{TickReport, run_tick};
+pub use xjz_bootstrap::wiring::{
+    BuildError, FacetofaceServiceImpl as WorkerService, build_facetoface_service as build_service,
+};

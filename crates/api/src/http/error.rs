@@ -55,7 +55,7 @@ pub enum ApiError {
     /// order as stored when there is one.
     #[error("Alipay call failed: {error}")]
     Gateway {
-        error: GatewayError,
+        error: Box<GatewayError>,
         order: Option<Value>,
     },
     /// 10500: anything else; the cause is logged, never sent.
@@ -86,10 +86,7 @@ impl ApiError {
             Self::PayloadTooLarge => 10413,
             Self::Validation(_) => 10422,
             Self::RateLimited { .. } => 10429,
-            Self::Gateway {
-                error: GatewayError::Timeout,
-                ..
-            } => 10504,
+            Self::Gateway { error, .. } if matches!(**error, GatewayError::Timeout) => 10504,
             Self::Gateway { .. } => 10502,
             Self::Unexpected(_) => 10500,
         }
@@ -125,7 +122,7 @@ impl ApiError {
             ServiceError::StaleVersion => Self::Conflict(ServiceError::StaleVersion.to_string()),
             ServiceError::Idempotency(e) => Self::Conflict(e.to_string()),
             ServiceError::Gateway { error, order } => Self::Gateway {
-                error,
+                error: Box::new(error),
                 order: order.as_deref().map(order_data),
             },
             e @ ServiceError::Repository(_) => Self::Unexpected(e.into()),

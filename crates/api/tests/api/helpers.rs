@@ -16,6 +16,8 @@ pub const JWT_SECRET: &str = "test-jwt-secret-test-jwt-secret-0123456789";
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
+    /// The Alipay simulator the app talks to (in-process, port 0).
+    pub sim: xjz_alipay_sim::SimHandle,
     pub address: String,
     pub client: reqwest::Client,
     pub store: SeaOrmPlatformStore,
@@ -79,7 +81,25 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     )
     .unwrap();
     std::fs::write(static_dir.join("assets/app.js"), "console.log(1)").unwrap();
+    let sim = xjz_alipay_sim::Simulator::start(xjz_alipay_sim::SimConfig {
+        hang: Duration::from_secs(3),
+        ..xjz_alipay_sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
     let mut env: HashMap<String, String> = HashMap::from([
+        ("XJZ__ALIPAY__GATEWAY_URL".into(), sim.gateway_url()),
+        ("XJZ__ALIPAY__APP_ID".into(), sim.app_id().to_owned()),
+        (
+            "XJZ__ALIPAY__APP_PRIVATE_KEY".into(),
+            sim.app_private_key_pem().unwrap().to_owned(),
+        ),
+        (
+            "XJZ__ALIPAY__ALIPAY_PUBLIC_KEY".into(),
+            sim.alipay_public_key_pem().to_owned(),
+        ),
+        ("XJZ__ALIPAY__TIMEOUT_SECS".into(), "1".into()),
+        ("XJZ__EMBEDDED__SIMULATOR".into(), "false".into()),
         ("XJZ__DATABASE__URL".into(), database_url(dir.path()).await),
         ("XJZ__DATABASE__AUTO_MIGRATE".into(), "true".into()),
         ("XJZ__SERVER__BIND".into(), "127.0.0.1:0".into()),
@@ -115,6 +135,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let store = SeaOrmPlatformStore::new(db);
     let tenant = store.add_tenant("acme", "Acme").await.unwrap();
     TestApp {
+        sim,
         address,
         client: reqwest::Client::new(),
         store,

@@ -5,6 +5,7 @@
 
 mod auth;
 mod envelope;
+mod facetoface;
 mod helpers;
 mod operation_log;
 mod platform;

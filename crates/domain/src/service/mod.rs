@@ -6,6 +6,7 @@
 
 mod apply;
 mod manage;
+mod read;
 mod submit;
 mod track;
 

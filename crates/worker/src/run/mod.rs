@@ -15,8 +15,8 @@ use xjz_bootstrap::configuration::DatabaseKind;
 use crate::job::{DEFAULT_BACKOFF_BASE, JobContext, max_job_duration};
 use crate::metrics::WorkerMetrics;
 use crate::pacer::Pacer;
-use crate::service::{BuildError, WorkerService, build_service};
 use crate::tick::{JobQueue, Outstanding, TickError, run_tick};
+use crate::{BuildError, WorkerService, build_service};
 
 /// Loop forever (until shutdown) or run one tick to completion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

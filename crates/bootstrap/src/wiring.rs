@@ -1,0 +1,65 @@
+//! Wiring shared by the binaries: the facetoface service with its production adapters,
+//! built from [`Settings`] (the API and the worker drive the same service).
+
+use std::sync::Arc;
+
+use crate::Settings;
+use crate::configuration::ConfigError;
+use xjz_alipay_adapter::{AlipayAgentGateway, ClientBuildError};
+use xjz_domain::FacetofaceService;
+use xjz_domain::ports::SystemClock;
+use xjz_domain::service::ServiceConfig;
+use xjz_persistence::{
+    CryptoError, DataKeys, DatabaseConnection, SeaOrmIdempotencyStore, SeaOrmOrderRepository,
+};
+
+/// The service with the production adapters.
+pub type FacetofaceServiceImpl = FacetofaceService<
+    SeaOrmOrderRepository,
+    AlipayAgentGateway,
+    SeaOrmIdempotencyStore,
+    SystemClock,
+>;
+
+/// Why the service could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("invalid data key")]
+    DataKey(#[from] ConfigError),
+    #[error("cannot set up secret encryption")]
+    Crypto(#[from] CryptoError),
+    #[error("cannot build the Alipay client")]
+    Gateway(#[from] ClientBuildError),
+}
+
+/// Builds the service on `db` with the configured Alipay gateway, data keys and polling policy.
+///
+/// # Errors
+/// A malformed data key, or an Alipay client that cannot be built (bad URL, TLS).
+pub fn build_facetoface_service(
+    settings: &Settings,
+    db: &DatabaseConnection,
+) -> Result<Arc<FacetofaceServiceImpl>, BuildError> {
+    let current = settings.security.data_key_bytes()?;
+    let previous = settings.security.previous_data_key_bytes()?;
+    let keys = DataKeys {
+        current: *secrecy::ExposeSecret::expose_secret(&current),
+        previous: previous
+            .iter()
+            .map(|k| *secrecy::ExposeSecret::expose_secret(k))
+            .collect(),
+    };
+    let repo = SeaOrmOrderRepository::new(db.clone(), &keys)?;
+    let gateway = AlipayAgentGateway::new(settings.alipay.client_config()?, Arc::new(SystemClock))?;
+    let config = ServiceConfig {
+        polling: settings.poll.policy(),
+        ..ServiceConfig::default()
+    };
+    Ok(Arc::new(FacetofaceService::new(
+        repo,
+        gateway,
+        SeaOrmIdempotencyStore::new(db.clone()),
+        SystemClock,
+        config,
+    )))
+}
