@@ -37,6 +37,17 @@ frontend-test: frontend-build
     cd frontend && npm run size
     cd frontend && npm run e2e:mocked
 
+# The real server (embedded default) driven by schemathesis through /api/openapi.json with an
+# operator's token: zero 5xx answers, every response matching its schema.
+api-fuzz:
+    cargo build -p xjz-api --bin xjz-api
+    scripts/with-server.sh scripts/schemathesis.sh
+
+# The web page against the real server (embedded default) in headless Chromium.
+e2e-real: frontend-build
+    cargo build -p xjz-api --bin xjz-api
+    scripts/with-server.sh bash -c 'cd frontend && npm run e2e:real'
+
 # rustfmt check and clippy with warnings denied.
 lint:
     cargo fmt --all -- --check
