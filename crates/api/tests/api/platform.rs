@@ -53,8 +53,17 @@ async fn the_openapi_document_covers_every_platform_route_with_error_answers() {
     assert!(doc["paths"]["/api/v1/system/operation-logs"]["get"]["responses"]["403"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     let docs = app.get("/docs", None).await;
-    assert_eq!(docs.status(), 200);
-    assert!(docs.text().await.unwrap().contains("/api/openapi.json"));
+    assert_eq!(docs.status(), 200, "/docs redirects to the UI");
+    assert!(docs.text().await.unwrap().contains("swagger-ui"));
+    let init = app.get("/docs/swagger-initializer.js", None).await;
+    assert!(init.text().await.unwrap().contains("/api/openapi.json"));
+    let bundle = app.get("/docs/swagger-ui-bundle.js", None).await;
+    assert_eq!(
+        bundle.status(),
+        200,
+        "the UI is served locally, not from a CDN"
+    );
+    assert!(bundle.bytes().await.unwrap().len() > 100_000);
 }
 
 #[tokio::test]
