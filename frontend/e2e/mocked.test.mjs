@@ -38,7 +38,7 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
     await page.waitForURL(/\/payment\/facetoface$/)
     await page.waitForSelector('.el-table__body tr')
     assert.match(await page.textContent('[data-test="tenant"]'), /演示租户/)
-    assert.match(await page.textContent('[data-test="user"]'), /管理员/)
+    assert.match(await page.textContent('[data-test="user"]'), /admin/)
     assert.equal(await page.locator('.el-table__body-wrapper tr.el-table__row').count(), 10)
   })
 
@@ -94,7 +94,7 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
     // Passes the client rule; the (mocked) server refuses it with a 10422.
     await page.fill('[data-test="f-contact_mobile"]', '19999999999')
     await page.click('[data-test="f-mcc_code"]')
-    await page.click('.el-select-dropdown__item:has-text("餐饮_快餐")')
+    await page.click('.el-select-dropdown__item:has-text("快餐店")')
     await page.fill('[data-test="f-shop_name"]', '张三快餐')
     await page.click('[data-test="apply-submit"]')
     await page.waitForSelector('.el-form-item.is-error >> text=不是有效的手机号')
@@ -118,6 +118,9 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
     assert.match(src, /^data:image\/png;base64,/)
     assert.match(await page.textContent('[data-test="confirm-url"]'), /render\.alipay\.com/)
     assert.ok((await page.locator('.el-timeline-item').count()) >= 2)
+    // The events in the real shape, worded per kind; images listed by the detail are fetched.
+    assert.match(await page.textContent('[data-test="timeline"]'), /状态：已提交 → 待商家确认/)
+    await page.waitForSelector('.detail-drawer__images img')
     if (SHOTS) await page.screenshot({ path: `${SHOT_DIR}/detail.png` })
   })
 
@@ -130,6 +133,11 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
 
   it('logged no page errors', () => {
     assert.deepEqual(errors, [])
-    assert.ok(calls.some((c) => c.path === '/payment/facetoface'))
+    const lists = calls.filter((c) => c.path === '/payment/facetoface')
+    assert.ok(lists.length > 0)
+    // Only the parameters the server knows (it refuses any other with 10422).
+    for (const c of lists) {
+      for (const key of new URLSearchParams(c.query).keys()) assert.ok(['page_no', 'page_size', 'order_by', 'order_status', 'merchant_name', 'shop_name', 'batch_no', 'order_no', 'needs_correction', 'created_time'].includes(key), key)
+    }
   })
 })

@@ -7,12 +7,13 @@ export interface LoginResult {
   expires_in?: number
 }
 
+/** `GET /auth/me`. */
 export interface CurrentUser {
-  user: { id: number; username: string; name?: string | null; nickname?: string | null }
-  tenant: { id: number; code?: string; name: string } | null
+  user: { id: number; username: string }
+  tenant: { id: number; code: string; name: string }
   roles: string[]
+  /** Permission strings; a `*` segment matches any segment (`*:*:*` is everything). */
   permissions: string[]
-  is_superuser?: boolean
 }
 
 export const AuthAPI = {

@@ -9,21 +9,17 @@ export const useUserStore = defineStore('user', () => {
   const profile = ref<CurrentUser | null>(null)
 
   const permissions = computed(() => profile.value?.permissions ?? [])
-  const isSuperuser = computed(() => Boolean(profile.value?.is_superuser))
-  const displayName = computed(() => {
-    const u = profile.value?.user
-    return u?.name || u?.nickname || u?.username || ''
-  })
-  const tenantName = computed(() => profile.value?.tenant?.name ?? '')
+  const displayName = computed(() => profile.value?.user.username ?? '')
+  const tenantName = computed(() => profile.value?.tenant.name ?? '')
   /** Key for per-user browser storage (column settings). */
   const storageKey = computed(() => {
     const u = profile.value?.user
-    const tenant = profile.value?.tenant?.code ?? profile.value?.tenant?.id ?? ''
+    const tenant = profile.value?.tenant.code ?? ''
     return u ? `${tenant}:${u.id}` : 'anonymous'
   })
 
   function can(required: string | readonly string[]): boolean {
-    return hasPermission(permissions.value, required, isSuperuser.value)
+    return hasPermission(permissions.value, required)
   }
 
   async function login(username: string, password: string): Promise<void> {
@@ -46,5 +42,5 @@ export const useUserStore = defineStore('user', () => {
     profile.value = null
   }
 
-  return { token, profile, permissions, isSuperuser, displayName, tenantName, storageKey, can, login, loadProfile, reset }
+  return { token, profile, permissions, displayName, tenantName, storageKey, can, login, loadProfile, reset }
 })

@@ -12,16 +12,22 @@ export const FacetofacePerm = {
 } as const
 
 /**
- * True when `owned` grants any of `required` (one string or a list; an empty list grants
- * nothing). The wildcard `*:*:*` and super admins pass everything.
+ * Whether one granted permission covers a required one, as the server decides it: segment by
+ * segment, `*` matching any segment, the same number of segments (`module_payment:*:*`
+ * covers `module_payment:facetoface:apply`; `*:*:*` covers everything).
  */
-export function hasPermission(
-  owned: readonly string[],
-  required: string | readonly string[],
-  isSuperuser = false,
-): boolean {
+export function grants(granted: string, required: string): boolean {
+  const g = granted.split(':')
+  const r = required.split(':')
+  return g.length === r.length && g.every((seg, i) => seg === '*' || seg === r[i])
+}
+
+/**
+ * True when `owned` grants any of `required` (one string or a list; an empty list grants
+ * nothing).
+ */
+export function hasPermission(owned: readonly string[], required: string | readonly string[]): boolean {
   const wanted = typeof required === 'string' ? [required] : required
   if (wanted.length === 0) return false
-  if (isSuperuser || owned.includes(WILDCARD_PERM)) return true
-  return wanted.some((perm) => owned.includes(perm))
+  return wanted.some((perm) => owned.some((have) => grants(have, perm)))
 }

@@ -4,6 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { nextTick } from 'vue'
 import type { FacetofaceOrder } from '@/api/module_payment/facetoface'
+import { image, orderData } from './fixtures'
 
 vi.mock('@/utils/notify', () => ({
   notify: { success: vi.fn(), error: vi.fn(), warning: vi.fn() },
@@ -68,7 +69,16 @@ beforeEach(() => {
   vi.clearAllMocks()
   resetOptionsCache()
   document.body.innerHTML = ''
-  api.options.mockResolvedValue({ mcc: [{ code: 'A0001_B0199', name: '餐饮_快餐' }], regions: [], statuses: [] })
+  api.options.mockResolvedValue({
+    version: '2026-11-26',
+    mcc: [
+      { code: 'A0001_B0199', name: '快餐', category: '餐饮/食品' },
+      { code: 'C_C05_5812', name: '餐厅、订餐服务', category: '餐饮/食品' },
+      { code: 'A0002_B0114', name: '互联网综合电商平台', category: '零售批发' },
+    ],
+    regions: [],
+    statuses: [],
+  })
 })
 
 describe('apply dialog', () => {
@@ -81,6 +91,18 @@ describe('apply dialog', () => {
     for (const section of ['商户', '联系人', '经营信息', '营业执照', '门店', '图片']) {
       expect(document.body.textContent).toContain(section)
     }
+    w.unmount()
+  })
+
+  it('the MCC picker groups the catalogue by category', async () => {
+    const w = mountDialog()
+    await flushPromises()
+    document.querySelector<HTMLElement>('[data-test="f-mcc_code"] .el-select__wrapper')?.click()
+    await flushPromises()
+    await vi.waitFor(() => expect(document.querySelectorAll('.el-select-group__title').length).toBe(2))
+    const titles = [...document.querySelectorAll('.el-select-group__title')].map((e) => e.textContent?.trim())
+    expect(titles).toEqual(['餐饮/食品', '零售批发'])
+    expect(document.body.textContent).toContain('餐厅、订餐服务（C_C05_5812）')
     w.unmount()
   })
 
@@ -102,7 +124,7 @@ describe('apply dialog', () => {
   })
 
   it('rejects a rate of 0.61 and accepts 0.60', async () => {
-    api.apply.mockResolvedValue({ id: 1, order_status: 'SUBMITTED', created_time: '' })
+    api.apply.mockResolvedValue(orderData({ id: 1 }))
     const w = mountDialog()
     await flushPromises()
     await fill(w, { ...VALID, rate: '0.61' })
@@ -117,7 +139,7 @@ describe('apply dialog', () => {
   })
 
   it('submits the form with the key, closes and emits success', async () => {
-    const order = { id: 9, order_status: 'SUBMITTED', created_time: '2026-11-26 10:00:00' }
+    const order = orderData({ id: 9 })
     api.apply.mockResolvedValue(order)
     const w = mountDialog()
     await flushPromises()
@@ -134,7 +156,7 @@ describe('apply dialog', () => {
   })
 
   it('a retry after a lost answer reuses the key; reopening makes a new one', async () => {
-    api.apply.mockRejectedValueOnce(new ApiError(-1, '网络连接异常', null)).mockResolvedValueOnce({ id: 1, order_status: 'SUBMITTED', created_time: '' })
+    api.apply.mockRejectedValueOnce(new ApiError(-1, '网络连接异常', null)).mockResolvedValueOnce(orderData({ id: 1 }))
     const w = mountDialog()
     await flushPromises()
     await fill(w, VALID)
@@ -179,8 +201,15 @@ describe('apply dialog', () => {
   })
 
   it('a failure after the order was stored says so and offers resume', async () => {
-    const stored = { id: 42, order_status: 'INIT', submit_step: 'batch_created', created_time: '' }
-    api.apply.mockRejectedValue(new ApiError(10502, '支付宝拒绝', { alipay: { code: '40004', sub_code: 'ISV.X', sub_msg: '参数有误' }, order: stored }))
+    // As the server answers it: data = {alipay, error_class, order}.
+    const stored = orderData({ id: 42, order_status: 'INIT', submit_step: 'batch_created', images: undefined })
+    api.apply.mockRejectedValue(
+      new ApiError(10502, '参数有误', {
+        alipay: { code: '40004', msg: 'Business Failed', sub_code: 'ISV.X', sub_msg: '参数有误' },
+        error_class: 'business',
+        order: stored,
+      }),
+    )
     api.resume.mockResolvedValue({ ...stored, order_status: 'SUBMITTED' })
     const w = mountDialog()
     await flushPromises()
@@ -199,18 +228,17 @@ describe('apply dialog', () => {
   })
 
   it('edit: pre-filled, PATCH with the version, no idempotency key', async () => {
-    const source: FacetofaceOrder = {
+    const source: FacetofaceOrder = orderData({
       id: 5,
       version: 3,
       order_status: 'INIT',
-      created_time: '',
       account: 'a@b.cn',
       contact_name: '李四',
       contact_mobile: '13900139000',
       mcc_code: 'A0001_B0199',
       rate: '0.50',
       images: [],
-    }
+    })
     api.update.mockResolvedValue(source)
     const w = mountDialog('edit', source)
     await flushPromises()
@@ -229,17 +257,17 @@ describe('apply dialog', () => {
   })
 
   it('re-apply: stored images are kept (no file sent) and previews fetched', async () => {
-    const source: FacetofaceOrder = {
+    const source: FacetofaceOrder = orderData({
       id: 6,
       order_status: 'CLOSED',
-      created_time: '',
+      closed_reason: 'rejected',
       account: 'a@b.cn',
       contact_name: '李四',
       contact_mobile: '13900139000',
       mcc_code: 'A0001_B0199',
       rate: '0.50',
-      images: ['business_license_pic'],
-    }
+      images: [image('business_license_pic')],
+    })
     api.image.mockResolvedValue(new Blob(['x']))
     api.reapply.mockResolvedValue({ ...source, id: 7 })
     const w = mountDialog('reapply', source)

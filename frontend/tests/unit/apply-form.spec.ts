@@ -10,8 +10,9 @@ import {
   toPayload,
 } from '@/views/module_payment/facetoface/components/apply-form'
 import type { FacetofaceOrder } from '@/api/module_payment/facetoface'
+import { image, orderData } from './fixtures'
 
-const order: FacetofaceOrder = {
+const order: FacetofaceOrder = orderData({
   id: 5,
   order_status: 'CLOSED',
   created_time: '2026-11-20 09:00:00',
@@ -30,8 +31,8 @@ const order: FacetofaceOrder = {
   shop_name: '李四小吃一店',
   shop_address: { country_code: '156', province_code: '350000', city_code: '350100', district_code: '350102', detail_address: '五一路 1 号' },
   remark: '',
-  images: ['business_license_pic', 'shop_scene_pic'],
-}
+  images: [image('business_license_pic'), image('shop_scene_pic')],
+})
 
 describe('apply form model', () => {
   it('pre-fills from an order (edit, re-apply)', () => {
@@ -48,7 +49,8 @@ describe('apply form model', () => {
     expect(slots.business_license_pic.stored).toBe(true)
     expect(slots.shop_scene_pic.stored).toBe(true)
     expect(slots.shop_sign_board_pic.stored).toBe(false)
-    expect(slotsFromOrder({ ...order, images: { shop_sign_board_pic: { size: 9000 } } }).shop_sign_board_pic.stored).toBe(true)
+    expect(slotsFromOrder({ ...order, images: [image('shop_sign_board_pic', 9000, 'image/jpeg')] }).shop_sign_board_pic.stored).toBe(true)
+    expect(slotsFromOrder({ ...order, images: undefined }).shop_scene_pic.stored).toBe(false)
   })
 
   it('apply leaves blank optional fields out; only new files travel', () => {

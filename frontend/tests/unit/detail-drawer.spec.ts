@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { FacetofaceOrder } from '@/api/module_payment/facetoface'
+import { event, image, orderData } from './fixtures'
 
 vi.mock('@/utils/notify', () => ({
   notify: { success: vi.fn(), error: vi.fn(), warning: vi.fn() },
@@ -22,10 +23,11 @@ import { useUserStore } from '@/store/user'
 import { notify } from '@/utils/notify'
 import { resetOptionsCache } from '@/views/module_payment/facetoface/options'
 
-const order: FacetofaceOrder = {
+const order: FacetofaceOrder = orderData({
   id: 3,
   order_status: 'MERCHANT_CONFIRM',
-  created_time: '2026-11-26 10:00:00',
+  created_id: 1,
+  updated_id: 9,
   merchant_name: '张三餐饮',
   contact_mobile: '13800138000',
   rate: '0.38',
@@ -34,14 +36,23 @@ const order: FacetofaceOrder = {
   alipay_order_status: 'MERCHANT_CONFIRM',
   confirm_url: 'https://render.alipay.com/p/confirm?id=abc',
   has_app_auth_token: true,
-  last_error: { code: '40004', sub_code: 'ISV.X', sub_msg: '参数有误', time: '2026-11-26 10:00:02' },
-  images: ['shop_scene_pic'],
-}
+  last_error: {
+    method: 'alipay.open.agent.order.query',
+    class: 'business',
+    code: '40004',
+    msg: 'Business Failed',
+    sub_code: 'ISV.X',
+    sub_msg: '参数有误',
+    message: 'alipay.open.agent.order.query: 40004 ISV.X',
+    time: '2026-11-26 10:00:02',
+  },
+  images: [image('shop_scene_pic')],
+})
 
 function mountDrawer(perms: string[]) {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useUserStore().profile = { user: { id: 1, username: 'u' }, tenant: null, roles: [], permissions: perms }
+  useUserStore().profile = { user: { id: 1, username: 'u' }, tenant: { id: 1, code: 'demo', name: '演示' }, roles: [], permissions: perms }
   return mount(DetailDrawer, { props: { modelValue: true, orderId: 3 }, global: { plugins: [pinia, i18n] }, attachTo: document.body })
 }
 
@@ -50,11 +61,12 @@ beforeEach(() => {
   document.body.innerHTML = ''
   api.detail.mockResolvedValue(order)
   api.events.mockResolvedValue([
-    { time: '2026-11-26 10:00:00', actor: { name: 'admin' }, event: '提交申请' },
-    { time: '2026-11-26 10:30:00', actor: 'worker', event: '查询', outcome: 'MERCHANT_CONFIRM' },
+    event('created', { time: '2026-11-26 10:00:00', actor: { type: 'user', id: 1 }, reapplied_from: null }),
+    event('status_changed', { time: '2026-11-26 10:30:00', actor: { type: 'worker' }, from: 'MERCHANT_AUDITING', to: 'MERCHANT_CONFIRM', alipay_status: 'MERCHANT_CONFIRM' }),
   ])
   api.image.mockResolvedValue(new Blob(['x']))
   api.options.mockResolvedValue({
+    version: '2026-11-26',
     mcc: [],
     regions: [{ code: '350000', name: '福建省', children: [{ code: '350100', name: '福州市', children: [{ code: '350102', name: '鼓楼区' }] }] }],
     statuses: [],
@@ -70,12 +82,16 @@ describe('detail drawer', () => {
     const text = document.body.textContent ?? ''
     expect(text).toContain('张三餐饮')
     expect(text).toContain('已获取')
-    expect(text).toContain('40004 / ISV.X / 参数有误')
+    expect(text).toContain('查询状态 · 40004 / ISV.X · 参数有误 (2026-11-26 10:00:02)')
     expect(text).toContain('0.38%')
+    // created_id is the logged-in user (shown by name), updated_id someone else.
+    expect(text).toContain('创建人u')
+    expect(text).toContain('更新人用户 #9')
     const events = [...document.body.querySelectorAll('.el-timeline-item')].map((e) => e.textContent ?? '')
-    expect(events[0]).toContain('查询')
+    expect(events[0]).toContain('状态：审核中 → 待商家确认')
     expect(events[0]).toContain('后台任务')
     expect(events[1]).toContain('提交申请')
+    expect(events[1]).toContain('操作者：u')
     expect(api.image).toHaveBeenCalledWith(3, 'shop_scene_pic')
     w.unmount()
   })
@@ -104,6 +120,30 @@ describe('detail drawer', () => {
     })
     const w = mountDrawer(['*:*:*'])
     await vi.waitFor(() => expect(document.body.textContent).toContain('福建省/福州市/鼓楼区 五一路 1 号'))
+    w.unmount()
+  })
+
+  it("a closed order: the reason, Alipay's reasons and restrictions", async () => {
+    api.detail.mockResolvedValue({
+      ...order,
+      order_status: 'CLOSED',
+      closed_reason: 'rejected',
+      confirm_url: null,
+      reject_reason: '营业执照模糊',
+      product_status: 'restrictValid',
+      product_reject_reason: '门头照不清晰',
+      restrict_infos: [{ restrict_product: 'FACE_TO_FACE_PAYMENT', restrict_reason: '经营地址不符', restrict_reason_code: 'R01' }],
+      polling_stopped_time: '2026-11-26 11:00:00',
+      polling_stopped_reason: 'terminal',
+    })
+    const w = mountDrawer(['*:*:*'])
+    await vi.waitFor(() => expect(document.body.textContent).toContain('张三餐饮'))
+    const text = document.body.textContent ?? ''
+    expect(text).toContain('关闭原因驳回')
+    expect(text).toContain('营业执照模糊')
+    expect(text).toContain('门头照不清晰')
+    expect(text).toContain('FACE_TO_FACE_PAYMENT 经营地址不符 (R01)')
+    expect(text).toContain('2026-11-26 11:00:00：已到终态')
     w.unmount()
   })
 

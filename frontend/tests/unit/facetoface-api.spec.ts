@@ -5,10 +5,20 @@ vi.mock('@/utils/notify', () => ({
   confirmDanger: vi.fn(async () => true),
 }))
 
-import { FacetofaceAPI, filenameFrom, newIdempotencyKey, toFormData } from '@/api/module_payment/facetoface'
+import {
+  FacetofaceAPI,
+  filenameFrom,
+  LIST_PARAMS,
+  listParams,
+  newIdempotencyKey,
+  storedImageFields,
+  toFormData,
+  type FacetofaceQuery,
+} from '@/api/module_payment/facetoface'
 import { envelope, mockHttp } from './helpers'
+import { event, listedOrder, orderData } from './fixtures'
 
-const order = { id: 7, order_status: 'INIT', created_time: '2026-11-26 10:00:00' }
+const order = orderData({ id: 7, order_status: 'INIT' })
 
 function parts(data: unknown): [string, string][] {
   expect(data).toBeInstanceOf(FormData)
@@ -19,7 +29,7 @@ beforeEach(() => localStorage.clear())
 
 describe('FacetofaceAPI routes', () => {
   it('list: GET with page params and filters; empty filters omitted; created_time twice', async () => {
-    const calls = mockHttp(() => envelope({ page_no: 2, page_size: 20, total: 21, has_next: false, items: [order] }))
+    const calls = mockHttp(() => envelope({ page_no: 2, page_size: 20, total: 21, has_next: false, items: [listedOrder({ id: 7 })] }))
     const page = await FacetofaceAPI.list({
       page_no: 2,
       page_size: 20,
@@ -40,15 +50,47 @@ describe('FacetofaceAPI routes', () => {
     expect(q.has('merchant_name')).toBe(false)
   })
 
+  it('list: only the parameters the server knows (it refuses others with 10422); a half date range is not sent', async () => {
+    const calls = mockHttp(() => envelope({ page_no: 1, page_size: 10, total: 0, has_next: false, items: [] }))
+    const query = { page_no: 1, needs_correction: true, order_no: 'O1', created_time: ['2026-11-01 00:00:00'], format: 'csv', foo: 'bar' }
+    await FacetofaceAPI.list(query as FacetofaceQuery)
+    const q = new URLSearchParams(calls[0]!.query)
+    expect([...q.entries()]).toEqual([
+      ['page_no', '1'],
+      ['order_no', 'O1'],
+      ['needs_correction', 'true'],
+    ])
+    expect([...LIST_PARAMS]).toEqual([
+      'page_no',
+      'page_size',
+      'order_by',
+      'order_status',
+      'merchant_name',
+      'shop_name',
+      'batch_no',
+      'order_no',
+      'needs_correction',
+      'created_time',
+    ])
+    expect(listParams({ order_by: '[{"created_time":"desc"}]' })).toEqual({ order_by: '[{"created_time":"desc"}]' })
+  })
+
   it('options, detail, events: plain GETs', async () => {
     const calls = mockHttp((s) => {
-      if (s.url.endsWith('/options')) return envelope({ mcc: [{ code: 'A0001_B0199', name: '餐饮_快餐' }], regions: [], statuses: [] })
-      if (s.url.endsWith('/events')) return envelope([{ event: 'created', time: '2026-11-26 10:00:00' }])
+      if (s.url.endsWith('/options')) {
+        return envelope({
+          version: '2026-11-26',
+          mcc: [{ code: 'C_C05_5812', name: '餐厅、订餐服务', category: '餐饮/食品' }],
+          regions: [{ code: '110000', name: '北京市', children: [{ code: '110100', name: '北京市' }] }],
+          statuses: [{ code: 'INIT', zh: '待提交', en: 'Not submitted', terminal: false }],
+        })
+      }
+      if (s.url.endsWith('/events')) return envelope([event('created', { actor: { type: 'user', id: 1 }, reapplied_from: null })])
       return envelope(order)
     })
-    expect((await FacetofaceAPI.options()).mcc[0]!.code).toBe('A0001_B0199')
+    expect((await FacetofaceAPI.options()).mcc[0]).toEqual({ code: 'C_C05_5812', name: '餐厅、订餐服务', category: '餐饮/食品' })
     expect((await FacetofaceAPI.detail(7)).id).toBe(7)
-    expect(await FacetofaceAPI.events(7)).toHaveLength(1)
+    expect((await FacetofaceAPI.events(7))[0]).toMatchObject({ kind: 'created', actor: { type: 'user', id: 1 } })
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       'GET /payment/facetoface/options',
       'GET /payment/facetoface/7',
@@ -56,9 +98,9 @@ describe('FacetofaceAPI routes', () => {
     ])
   })
 
-  it('events also accept a paged answer', async () => {
-    mockHttp(() => envelope({ page_no: 1, page_size: 10, total: 1, has_next: false, items: [{ event: 'x' }] }))
-    expect(await FacetofaceAPI.events(1)).toEqual([{ event: 'x' }])
+  it('events: anything but an array reads as no events', async () => {
+    mockHttp(() => envelope(null))
+    expect(await FacetofaceAPI.events(1)).toEqual([])
   })
 
   it('query, resume, cancel: POSTs on the order', async () => {
@@ -163,6 +205,16 @@ describe('helpers', () => {
     expect(filenameFrom('attachment; filename="orders.xlsx"')).toBe('orders.xlsx')
     expect(filenameFrom("attachment; filename*=UTF-8''a%20b.csv")).toBe('a b.csv')
     expect(filenameFrom('inline')).toBeNull()
+  })
+
+  it("storedImageFields reads the detail's [{field, content_type, size}], known fields only", () => {
+    const images = [
+      { field: 'shop_scene_pic', content_type: 'image/png', size: 6000 },
+      { field: 'something_else', content_type: 'image/png', size: 6000 },
+      { field: 'business_license_pic', content_type: 'image/jpeg', size: 9000 },
+    ]
+    expect(storedImageFields({ images })).toEqual(['shop_scene_pic', 'business_license_pic'])
+    expect(storedImageFields({})).toEqual([])
   })
 
   it('idempotency keys are unique', () => {

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { FacetofaceOrder, FacetofaceQuery } from '@/api/module_payment/facetoface'
+import { listedOrder } from './fixtures'
 
 vi.mock('@/utils/notify', () => ({
   notify: { success: vi.fn(), error: vi.fn(), warning: vi.fn() },
@@ -35,20 +36,17 @@ import { useUserStore } from '@/store/user'
 import { confirmDanger } from '@/utils/notify'
 
 function row(id: number, extra: Partial<FacetofaceOrder> = {}): FacetofaceOrder {
-  return {
+  return listedOrder({
     id,
     order_status: 'SUBMITTED',
-    created_time: '2026-11-26 10:00:00',
     batch_no: `B${id}`,
     order_no: null,
     merchant_name: `商户${id}`,
     shop_name: '',
-    mcc_code: 'A0001_B0199',
-    rate: '0.38',
     query_count: 2,
-    created_by: { id: 1, name: 'admin' },
+    created_id: 1,
     ...extra,
-  }
+  })
 }
 
 function page(items: FacetofaceOrder[], total = items.length, page_no = 1, page_size = 10) {
@@ -81,7 +79,7 @@ describe('facetoface list page', () => {
       page([
         row(1, { order_status: 'MERCHANT_CONFIRM', confirm_url: 'https://example.com/c' }),
         row(2, { needs_correction: true }),
-        row(3, { order_status: 'CLOSED', alipay_order_status: 'MERCHANT_CONFIRM_TIME_OUT' }),
+        row(3, { order_status: 'CLOSED', closed_reason: 'merchant_timeout', alipay_order_status: 'MERCHANT_CONFIRM_TIME_OUT', created_id: 3 }),
         row(4, { order_status: 'ODD_NEW_STATE' }),
       ]),
     )
@@ -96,6 +94,10 @@ describe('facetoface list page', () => {
     const text = w.text()
     expect(text).toContain('0.38%')
     expect(text).toContain('2026-11-26 10:00:00')
+    // 创建人 from created_id: the logged-in user (id 3, "op") by name, others by id.
+    expect(text).toContain('用户 #1')
+    expect(text).toContain('op')
+    expect(w.find('[data-test="status-tag"][data-tip="商家超时未确认"]').exists()).toBe(true)
     w.unmount()
   })
 

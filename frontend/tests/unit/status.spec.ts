@@ -38,31 +38,30 @@ describe('status mapping', () => {
   })
 })
 
-describe('closed reason', () => {
+describe("closed reason (the API's closed_reason)", () => {
   it('is null for other states', () => {
     expect(closedReason({ order_status: 'SUCCESS' })).toBeNull()
     expect(closedTooltip({ order_status: 'SUBMITTED' })).toBe('')
   })
 
-  it('superseded wins', () => {
-    expect(closedReason({ order_status: 'CLOSED', superseded_by: 9, reject_reason: 'x' })).toBe('superseded')
+  it('each value the API writes', () => {
+    for (const reason of ['rejected', 'merchant_timeout', 'cancelled', 'superseded']) {
+      expect(closedReason({ order_status: 'CLOSED', closed_reason: reason })).toBe(reason)
+    }
+    expect(closedTooltip({ order_status: 'CLOSED', closed_reason: 'merchant_timeout' })).toBe('商家超时未确认')
+    expect(closedTooltip({ order_status: 'CLOSED', closed_reason: 'cancelled' })).toBe('已取消')
+    expect(closedTooltip({ order_status: 'CLOSED', closed_reason: 'superseded' }, 'en')).toBe('Superseded by a re-application')
   })
 
-  it('timeout from MERCHANT_CONFIRM_TIME_OUT', () => {
-    expect(closedReason({ order_status: 'CLOSED', alipay_order_status: 'MERCHANT_CONFIRM_TIME_OUT' })).toBe('timeout')
-    expect(closedTooltip({ order_status: 'CLOSED', alipay_order_status: 'MERCHANT_CONFIRM_TIME_OUT' })).toBe('商家超时未确认')
-  })
-
-  it('rejected from Alipay cancel or a reject reason, with the reason in the tooltip', () => {
-    const o = { order_status: 'CLOSED', alipay_order_status: 'MERCHANT_APPLY_ORDER_CANCELED', reject_reason: '营业执照模糊' }
-    expect(closedReason(o)).toBe('rejected')
+  it("rejected, with Alipay's reject reason in the tooltip", () => {
+    const o = { order_status: 'CLOSED', closed_reason: 'rejected', reject_reason: '营业执照模糊' }
     expect(closedTooltip(o)).toBe('驳回: 营业执照模糊')
     expect(closedTooltip(o, 'en')).toBe('Rejected: 营业执照模糊')
-    expect(closedReason({ order_status: 'CLOSED', alipay_order_status: 'MERCHANT_APPLY_ORDER_CANCELED' })).toBe('rejected')
   })
 
-  it('cancelled: closed locally without an Alipay status', () => {
-    expect(closedReason({ order_status: 'CLOSED' })).toBe('cancelled')
-    expect(closedTooltip({ order_status: 'CLOSED' })).toBe('已取消')
+  it('a value the client does not know (or none) reads as 已关闭', () => {
+    expect(closedReason({ order_status: 'CLOSED', closed_reason: 'something_new' })).toBe('unknown')
+    expect(closedReason({ order_status: 'CLOSED', closed_reason: null })).toBe('unknown')
+    expect(closedTooltip({ order_status: 'CLOSED' })).toBe('已关闭')
   })
 })

@@ -59,30 +59,23 @@ export function statusOptions(locale: Locale = 'zh-CN'): { value: OrderStatus; l
   return ORDER_STATUSES.map((value) => ({ value, label: statusView(value, locale).label }))
 }
 
-export type ClosedReason = 'rejected' | 'timeout' | 'cancelled' | 'superseded' | 'unknown'
+/** `closed_reason` of a CLOSED order, as the API writes it. */
+export const CLOSED_REASONS = ['rejected', 'merchant_timeout', 'cancelled', 'superseded'] as const
+export type ClosedReason = (typeof CLOSED_REASONS)[number] | 'unknown'
 
 export const CLOSED_REASON_LABEL: Record<ClosedReason, { zh: string; en: string }> = {
   rejected: { zh: '驳回', en: 'Rejected' },
-  timeout: { zh: '商家超时未确认', en: 'Merchant did not confirm in time' },
+  merchant_timeout: { zh: '商家超时未确认', en: 'Merchant did not confirm in time' },
   cancelled: { zh: '已取消', en: 'Cancelled' },
   superseded: { zh: '已被重新申请取代', en: 'Superseded by a re-application' },
   unknown: { zh: '已关闭', en: 'Closed' },
 }
 
-/**
- * Why a CLOSED order closed, from what the API tells: superseded (a newer application),
- * merchant timeout, Alipay's cancel with a reject reason (rejected), or our cancel.
- */
+/** Why a CLOSED order closed: the API's `closed_reason` (`unknown` for a value it may add later). */
 export function closedReason(order: Pick<FacetofaceOrder, 'order_status'> & Partial<FacetofaceOrder>): ClosedReason | null {
   if (order.order_status !== 'CLOSED') return null
-  if (order.superseded_by) return 'superseded'
-  if (order.alipay_order_status === 'MERCHANT_CONFIRM_TIME_OUT') return 'timeout'
-  if (order.reject_reason) return 'rejected'
-  if (order.closed_reason === 'cancelled') return 'cancelled'
-  if (order.alipay_order_status === 'MERCHANT_APPLY_ORDER_CANCELED') return 'rejected'
-  // Only INIT orders can be cancelled by us, and those never reached an Alipay status.
-  if (!order.alipay_order_status) return 'cancelled'
-  return 'unknown'
+  const reason = order.closed_reason
+  return (CLOSED_REASONS as readonly unknown[]).includes(reason) ? (reason as ClosedReason) : 'unknown'
 }
 
 /** Tooltip text of a CLOSED tag: the reason, plus Alipay's reject reason when given. */
@@ -118,111 +111,166 @@ export interface ShopAddress {
   latitude?: string
 }
 
-export interface UserRef {
-  id: number
-  name: string
-}
-
+/** The last failed Alipay call (`last_error`). */
 export interface LastError {
-  code?: string | null
-  msg?: string | null
-  sub_code?: string | null
-  sub_msg?: string | null
-  time?: string | null
+  /** e.g. `alipay.open.agent.confirm`. */
+  method: string
+  /** transport, timeout, bad_signature, malformed, unsigned, error_response, business. */
+  class: string
+  code: string | null
+  msg: string | null
+  sub_code: string | null
+  sub_msg: string | null
+  /** Our own one-line description of the failure. */
+  message: string
+  time: string
 }
 
-/** An order as the API returns it (list items are the same shape, masked). */
+/** A stored image of an order (detail only). */
+export interface ImageInfo {
+  field: ImageField | string
+  content_type: string
+  size: number
+}
+
+/** One `restrict_infos[]` entry of Alipay's order.query. */
+export interface RestrictInfo {
+  restrict_product?: string | null
+  restrict_reason?: string | null
+  restrict_reason_code?: string | null
+}
+
+/**
+ * An order as the API returns it (`OrderData`, crates/api/src/facetoface/dto.rs). List items
+ * have the same shape, masked (mobiles, a mobile account, the licence number) and without
+ * `images`. Secrets never leave the server: the app auth token shows as `has_app_auth_token`.
+ */
 export interface FacetofaceOrder {
   id: number
-  uuid?: string
-  description?: string | null
+  uuid: string
+  version: number
+  description: string | null
   created_time: string
-  updated_time?: string | null
-  created_id?: number | null
-  updated_id?: number | null
-  created_by?: UserRef | null
-  updated_by?: UserRef | null
-  version?: number
+  updated_time: string
+  created_id: number | null
+  updated_id: number | null
 
   order_status: OrderStatus | string
-  account?: string | null
-  contact_name?: string | null
-  contact_mobile?: string | null
-  contact_email?: string | null
-  merchant_name?: string | null
-  mcc_code?: string | null
-  rate?: string | null
-  sign_and_auth?: boolean | null
-  business_license_no?: string | null
-  business_license_mobile?: string | null
-  long_term?: boolean | null
-  date_limitation?: string | null
-  shop_name?: string | null
-  shop_address?: ShopAddress | null
-  remark?: string | null
-  /** Which images are stored: field names, or `{field}` objects, or a map field → info. */
-  images?: ImageField[] | { field: ImageField }[] | Partial<Record<ImageField, unknown>> | null
+  /** Set when CLOSED: rejected, merchant_timeout, cancelled, superseded. */
+  closed_reason: ClosedReason | string | null
 
-  batch_no?: string | null
-  order_no?: string | null
-  alipay_order_status?: string | null
-  needs_correction?: boolean | null
-  confirm_url?: string | null
-  merchant_pid?: string | null
-  /** Secrets never leave the server: only whether one exists. */
-  has_app_auth_token?: boolean | null
-  app_auth_token?: boolean | string | null
-  reject_reason?: string | null
-  restriction_reason?: string | null
-  product_reasons?: unknown
-  product_status?: string | null
-  closed_reason?: string | null
+  account: string
+  contact_name: string
+  contact_mobile: string
+  contact_email: string | null
+  merchant_name: string | null
+  mcc_code: string
+  rate: string | null
+  sign_and_auth: boolean
+  business_license_no: string | null
+  business_license_mobile: string | null
+  long_term: boolean | null
+  date_limitation: string | null
+  shop_name: string | null
+  shop_address: ShopAddress | null
+  remark: string | null
+  /** Detail only (absent in list items and in the answers of actions). */
+  images?: ImageInfo[]
 
-  submit_step?: SubmitStep | string | null
-  batch_created_time?: string | null
-  last_error?: LastError | null
-  last_query_time?: string | null
-  next_query_time?: string | null
-  query_count?: number | null
-  polling_stopped_time?: string | null
-  polling_stopped_reason?: string | null
-  superseded_by?: number | null
-  reapplied_from?: number | null
+  batch_no: string | null
+  order_no: string | null
+  alipay_order_status: string | null
+  needs_correction: boolean
+  confirm_url: string | null
+  merchant_pid: string | null
+  has_app_auth_token: boolean
+  reject_reason: string | null
+  restrict_infos: RestrictInfo[]
+  product_status: string | null
+  product_reject_reason: string | null
+
+  submit_step: SubmitStep | string
+  batch_created_time: string | null
+  confirmed_time: string | null
+  merchant_confirm_time: string | null
+  last_error: LastError | null
+  last_query_time: string | null
+  next_query_time: string | null
+  query_count: number
+  polling_stopped_time: string | null
+  polling_stopped_reason: string | null
+  superseded_by: number | null
+  reapplied_from: number | null
 }
 
-export interface FacetofaceEvent {
-  id?: number
-  time?: string
-  created_time?: string
-  actor?: string | { type?: string; name?: string } | null
-  event?: string
-  kind?: string
-  outcome?: string | null
-  code?: string | null
-  sub_code?: string | null
-  sub_msg?: string | null
-  from_status?: string | null
-  to_status?: string | null
-  message?: string | null
+/** Who caused an event. */
+export type EventActor = { type: 'user'; id: number } | { type: 'worker' } | { type: 'system' }
+
+/** An Alipay call and what it answered (`class` null and code `10000` when it succeeded). */
+export interface AlipayCallFields {
+  method: string
+  class: string | null
+  code: string | null
+  sub_code: string | null
+  sub_msg: string | null
 }
+
+/** The fields of each event kind (flattened into the event next to `time`, `actor`, `kind`). */
+export interface EventKindFields {
+  created: { reapplied_from: number | null }
+  alipay_call: AlipayCallFields
+  step_reached: { step: SubmitStep | string; batch_no: string | null }
+  batch_abandoned: { batch_no: string; reason: string }
+  confirm_not_received: { batch_no: string }
+  status_changed: { from: OrderStatus | string; to: OrderStatus | string; alipay_status: string | null }
+  backward_move_ignored: { current: OrderStatus | string; alipay_status: string }
+  unknown_alipay_status: { alipay_status: string }
+  needs_correction_changed: { needs_correction: boolean }
+  edited: { fields: string[] }
+  closed: { reason: ClosedReason | string }
+  superseded_by: { order_id: number }
+  polling_stopped: { reason: string }
+  polling_resumed: Record<string, never>
+}
+export type EventKind = keyof EventKindFields
+
+/** One timeline entry of `GET /{id}/events` (oldest first). */
+export type FacetofaceEvent = {
+  [K in EventKind]: { time: string; actor: EventActor; kind: K } & EventKindFields[K]
+}[EventKind]
 
 export interface MccOption {
+  /** The code sent as `mcc_code`, e.g. `A0002_B0114` or `C_C05_5812`. */
   code: string
   name: string
+  /** The group the picker shows it under, e.g. `餐饮/食品`. */
+  category: string
 }
 
 export interface RegionNode {
   code: string
   name: string
+  /** Absent on districts and on cities without districts. */
   children?: RegionNode[]
 }
 
-export interface FacetofaceOptions {
-  mcc: MccOption[]
-  regions: RegionNode[]
-  statuses: { value: string; label: string }[]
+export interface StatusLabel {
+  code: OrderStatus | string
+  zh: string
+  en: string
+  terminal: boolean
 }
 
+/** `GET /options`. */
+export interface FacetofaceOptions {
+  /** Version of the server's embedded data (changes when the catalogue or regions do). */
+  version: string
+  mcc: MccOption[]
+  regions: RegionNode[]
+  statuses: StatusLabel[]
+}
+
+/** The list's query parameters: the server refuses any other (10422). */
 export interface FacetofaceQuery {
   page_no?: number
   page_size?: number
@@ -233,8 +281,41 @@ export interface FacetofaceQuery {
   batch_no?: string
   order_no?: string
   needs_correction?: boolean
-  /** [from, to], `YYYY-MM-DD HH:mm:ss`; sent as `created_time` twice. */
+  /** [from, to], `YYYY-MM-DD HH:mm:ss` China time, inclusive; sent as `created_time` twice. */
   created_time?: [string, string] | string[]
+}
+
+/** Every parameter the list (and the export, plus `format`) accepts. */
+export const LIST_PARAMS = [
+  'page_no',
+  'page_size',
+  'order_by',
+  'order_status',
+  'merchant_name',
+  'shop_name',
+  'batch_no',
+  'order_no',
+  'needs_correction',
+  'created_time',
+] as const satisfies readonly (keyof FacetofaceQuery)[]
+
+/**
+ * The query as sent: only the known parameters (the server answers 10422 to any other) and
+ * `created_time` only as a full [from, to] pair. Blank values are dropped by the request
+ * layer, which repeats array keys (`created_time=a&created_time=b`).
+ */
+export function listParams(query: FacetofaceQuery): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of LIST_PARAMS) {
+    const value = query[key]
+    if (value === undefined || value === null) continue
+    if (key === 'created_time') {
+      if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string' && v.trim() !== '')) out[key] = [...value]
+      continue
+    }
+    out[key] = value
+  }
+  return out
 }
 
 /** Text parts of apply / edit / re-apply, named like Alipay's parameters. */
@@ -267,25 +348,10 @@ export interface ApplyPayload {
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/** The stored image fields of an order, whatever shape the API used. */
+/** The stored image fields of an order (known fields only, in the API's order). */
 export function storedImageFields(order: Pick<FacetofaceOrder, 'images'>): ImageField[] {
-  const images = order.images
-  if (!images) return []
   const known = (f: unknown): f is ImageField => (IMAGE_FIELDS as readonly unknown[]).includes(f)
-  if (Array.isArray(images)) {
-    return images
-      .map((item) => (typeof item === 'string' ? item : (item as { field?: unknown })?.field))
-      .filter(known)
-  }
-  return IMAGE_FIELDS.filter((f) => {
-    const v = (images as Record<string, unknown>)[f]
-    return v !== undefined && v !== null && v !== false
-  })
-}
-
-export function hasAppAuthToken(order: Pick<FacetofaceOrder, 'has_app_auth_token' | 'app_auth_token'>): boolean {
-  if (typeof order.has_app_auth_token === 'boolean') return order.has_app_auth_token
-  return Boolean(order.app_auth_token)
+  return (order.images ?? []).map((image) => image.field).filter(known)
 }
 
 /**
@@ -332,7 +398,7 @@ const SUBMIT_TIMEOUT_MS = 60_000
 export const FacetofaceAPI = {
   /** GET / — paged list with filters. */
   list(query: FacetofaceQuery, options: RequestOptions = {}): Promise<PageResult<FacetofaceOrder>> {
-    return request({ ...options, method: 'get', url: FACETOFACE_BASE, params: query })
+    return request({ ...options, method: 'get', url: FACETOFACE_BASE, params: listParams(query) })
   },
 
   /** GET /options — MCC catalogue, region tree, status labels. */
@@ -348,7 +414,7 @@ export const FacetofaceAPI = {
     const response = await requestBlob({
       method: 'get',
       url: `${FACETOFACE_BASE}/export`,
-      params: { ...query, format },
+      params: { ...listParams(query), format },
     })
     const disposition = String(response.headers?.['content-disposition'] ?? '')
     return { blob: response.data, filename: filenameFrom(disposition) ?? `facetoface.${format}` }
@@ -396,13 +462,11 @@ export const FacetofaceAPI = {
     return `/api/v1${FACETOFACE_BASE}/${id}/images/${field}`
   },
 
-  /** GET /{id}/events — the timeline. */
+  /** GET /{id}/events — the timeline, oldest first. */
   events(id: number, options: RequestOptions = {}): Promise<FacetofaceEvent[]> {
-    return request<FacetofaceEvent[] | PageResult<FacetofaceEvent>>({
-      ...options,
-      method: 'get',
-      url: `${FACETOFACE_BASE}/${id}/events`,
-    }).then((data) => (Array.isArray(data) ? data : (data?.items ?? [])))
+    return request<FacetofaceEvent[]>({ ...options, method: 'get', url: `${FACETOFACE_BASE}/${id}/events` }).then((data) =>
+      Array.isArray(data) ? data : [],
+    )
   },
 
   /** POST /{id}/query — refresh from Alipay. */

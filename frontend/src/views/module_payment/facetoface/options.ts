@@ -8,7 +8,7 @@ export function loadOptions(): Promise<FacetofaceOptions> {
     cached = Promise.resolve()
       .then(() => FacetofaceAPI.options())
       .then(
-      (o) => ({ mcc: o?.mcc ?? [], regions: o?.regions ?? [], statuses: o?.statuses ?? [] }),
+      (o) => ({ version: o?.version ?? '', mcc: o?.mcc ?? [], regions: o?.regions ?? [], statuses: o?.statuses ?? [] }),
       (e: unknown) => {
         cached = null
         throw e
