@@ -17,7 +17,7 @@ use super::export::{ExportFormat, export_response};
 use super::list::ListParams;
 use super::list::{self, ListQuery};
 use super::multipart::{ReceivedForm, read_form};
-use super::openapi::{ApplyForm, EditForm, TAG};
+use super::openapi::{ApplyForm, EditForm, ImageField, TAG};
 use super::options::FacetofaceOptions;
 use crate::auth::Caller;
 use crate::http::envelope::{Page, created, ok};
@@ -339,9 +339,9 @@ pub async fn edit(
 #[utoipa::path(
     get, path = "/api/v1/payment/facetoface/{id}/images/{field}", tag = TAG, security(("bearer" = [])),
     params(("id" = i64, Path, description = "the order id"),
-        ("field" = String, Path, description = "business_license_pic, business_license_auth_pic, shop_scene_pic, shop_sign_board_pic or special_license_pic")),
+        ("field" = ImageField, Path, description = "the image field")),
     responses(
-        (status = 200, description = "the image bytes", content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+        (status = 200, description = "the image bytes, in the format they were uploaded in", content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/bmp"))),
         (status = 400, description = "malformed request (10400)", body = ErrorEnvelope),
         (status = 401, description = "not logged in (10401)", body = ErrorEnvelope),
         (status = 403, description = "no permission (10403)", body = ErrorEnvelope),

@@ -17,8 +17,8 @@ use crate::oplog::parse_time;
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documentation type
 pub struct ListParams {
-    /// From 1 (default 1).
-    #[param(minimum = 1)]
+    /// From 1 (default 1) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page_no: Option<u64>,
     /// 1–100 (default 10).
     #[param(minimum = 1, maximum = 100)]
@@ -39,7 +39,7 @@ pub struct ListParams {
     pub order_no: Option<String>,
     pub needs_correction: Option<bool>,
     /// Given twice: from, to (`YYYY-MM-DD HH:mm:ss`, China time, inclusive).
-    #[param(style = Form, explode)]
+    #[param(style = Form, explode, min_items = 2, max_items = 2)]
     pub created_time: Option<Vec<String>>,
 }
 

@@ -49,7 +49,7 @@ pub struct ApplyForm {
     )]
     pub shop_address: Option<String>,
     pub remark: Option<String>,
-    /// JPEG/PNG/BMP, 5 KB–5 MB each.
+    /// JPEG, PNG, GIF or BMP (told by the bytes, not the declared type), 5 KB–5 MB each.
     #[schema(value_type = Option<String>, format = Binary)]
     pub business_license_pic: Option<Vec<u8>>,
     #[schema(value_type = Option<String>, format = Binary)]
@@ -82,6 +82,19 @@ pub struct EditForm {
     pub shop_scene_pic: Option<Vec<u8>>,
 }
 
+/// The image fields of an order (documentation type for `/{id}/images/{field}`; another
+/// name answers 404).
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // documentation type
+pub enum ImageField {
+    BusinessLicensePic,
+    BusinessLicenseAuthPic,
+    ShopScenePic,
+    ShopSignBoardPic,
+    SpecialLicensePic,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     paths(
@@ -105,6 +118,7 @@ pub struct EditForm {
         super::dto::ImageData,
         ApplyForm,
         EditForm,
+        ImageField,
     )),
     tags((name = "当面付开通", description = "opening Alipay 当面付 for merchants"))
 )]

@@ -69,7 +69,11 @@ impl<T: Serialize> Page<T> {
     }
 }
 
-/// `page_no` (≥ 1, default 1) and `page_size` (1–100, default 10), validated by
+/// The highest `page_no` a list accepts: beyond it the row offset would leave the range the
+/// databases bind (a larger number crashed the SQLite driver), and no list is that long.
+pub const MAX_PAGE_NO: u64 = 1_000_000;
+
+/// `page_no` (1–[`MAX_PAGE_NO`], default 1) and `page_size` (1–100, default 10), validated by
 /// [`PageQuery::validate`].
 #[derive(Debug, Clone, Copy, serde::Deserialize)]
 pub struct PageQuery {
@@ -81,17 +85,17 @@ impl PageQuery {
     /// `(page_no, page_size)` or the field errors.
     ///
     /// # Errors
-    /// A page number below 1 or a size outside 1–100.
+    /// A page number outside 1–[`MAX_PAGE_NO`] or a size outside 1–100.
     pub fn validate(self) -> Result<(u64, u64), xjz_domain::validation::ValidationErrors> {
         use xjz_domain::validation::{FieldError, FieldErrorCode, ValidationErrors};
         let mut errors = ValidationErrors::new();
         let page_no = self.page_no.unwrap_or(1);
         let page_size = self.page_size.unwrap_or(10);
-        if page_no < 1 {
+        if !(1..=MAX_PAGE_NO).contains(&page_no) {
             errors.push(FieldError::new(
                 "page_no",
                 FieldErrorCode::Range,
-                "must be at least 1",
+                format!("must be between 1 and {MAX_PAGE_NO}"),
             ));
         }
         if !(1..=100).contains(&page_size) {
@@ -105,6 +109,40 @@ impl PageQuery {
             Ok((page_no, page_size))
         } else {
             Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(query: PageQuery) -> Vec<String> {
+        query.validate().map_or_else(
+            |errors| {
+                errors
+                    .errors()
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+            },
+            |_| Vec::new(),
+        )
+    }
+
+    #[test]
+    fn page_numbers_beyond_the_maximum_are_refused_not_sent_to_the_database() {
+        let query = |page_no| PageQuery {
+            page_no: Some(page_no),
+            page_size: Some(100),
+        };
+        assert_eq!(query(MAX_PAGE_NO).validate().ok(), Some((MAX_PAGE_NO, 100)));
+        for page_no in [0, MAX_PAGE_NO + 1, 9_223_372_036_854_775_808, u64::MAX] {
+            assert_eq!(
+                fields(query(page_no)),
+                vec!["page_no: must be between 1 and 1000000".to_owned()],
+                "{page_no}"
+            );
         }
     }
 }

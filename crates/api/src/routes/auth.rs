@@ -21,8 +21,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// accepted and ignored).
 #[derive(Deserialize, ToSchema)]
 pub struct LoginHttpRequestBody {
+    /// Required (an `Option` so that a missing one is a field error, 10422, not a 10400).
+    #[schema(value_type = String, required = true, pattern = r"\S")]
     pub username: Option<String>,
-    #[schema(value_type = String, format = Password)]
+    /// Required.
+    #[schema(value_type = String, format = Password, required = true)]
     pub password: Option<SecretString>,
     /// Tenant code; optional when only one tenant exists (else the `demo` tenant).
     pub tenant: Option<String>,
@@ -47,12 +50,16 @@ pub struct LoginResponseData {
 
 #[utoipa::path(
     post, path = "/api/v1/auth/login", tag = "auth",
-    request_body(content = LoginHttpRequestBody, content_type = "application/json",
-        description = "JSON, or the same fields as application/x-www-form-urlencoded"),
+    request_body(content(
+            (LoginHttpRequestBody = "application/json"),
+            (LoginHttpRequestBody = "application/x-www-form-urlencoded"),
+        ),
+        description = "JSON, or the same fields as an OAuth2 password form"),
     responses(
         (status = 200, description = "token issued", body = inline(crate::openapi::EnvelopeOf<LoginResponseData>)),
         (status = 400, description = "malformed body (10400)", body = crate::openapi::ErrorEnvelope),
         (status = 401, description = "wrong username or password, or disabled (10401)", body = crate::openapi::ErrorEnvelope),
+        (status = 413, description = "body over 256 KiB (10413)", body = crate::openapi::ErrorEnvelope),
         (status = 422, description = "missing field (10422)", body = crate::openapi::ErrorEnvelope),
         (status = 429, description = "too many failed attempts (10429, Retry-After)", body = crate::openapi::ErrorEnvelope),
         (status = 500, description = "unexpected (10500)", body = crate::openapi::ErrorEnvelope),

@@ -25,7 +25,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Filters (all optional) and paging.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OperationLogQuery {
+    /// From 1 (default 1) to 1,000,000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page_no: Option<u64>,
+    /// 1–100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u64>,
     pub user_id: Option<i64>,
     /// `POST`, `PATCH`, …
