@@ -15,6 +15,7 @@ use xjz_domain::ports::{AgentGateway, Clock, GatewayError};
 use crate::client::AlipayClient;
 use crate::config::AlipayClientConfig;
 use crate::error::{AlipayCallError, ClientBuildError};
+use crate::observer::CallObserver;
 use crate::wire::{
     self, ConfirmResponse, ContactInfo, CreateBizContent, CreateResponse, FacetofaceSignFields,
     ImageFile, OrderQueryResponse, ShopAddressWire,
@@ -38,6 +39,13 @@ impl AlipayAgentGateway {
         Ok(Self {
             client: AlipayClient::new(config, clock)?,
         })
+    }
+
+    /// Tells `observer` about every call (for metrics).
+    #[must_use]
+    pub fn with_observer(mut self, observer: Arc<dyn CallObserver>) -> Self {
+        self.client.set_observer(observer);
+        self
     }
 }
 

@@ -83,3 +83,9 @@ impl Metrics {
         String::from_utf8_lossy(&buffer).into_owned()
     }
 }
+
+impl xjz_alipay_adapter::CallObserver for Metrics {
+    fn call_finished(&self, method: &'static str, outcome: &str, _latency: std::time::Duration) {
+        self.alipay_call(method, outcome);
+    }
+}

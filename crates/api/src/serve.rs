@@ -25,6 +25,7 @@ pub async fn run(mut settings: Settings, data_dir: &Path) -> anyhow::Result<()> 
         .context("Alipay configuration")?;
     let db = startup::open_database(&settings).await?;
     cli::seed_development(&settings, &db).await?;
+    let stop = shutdown_signal();
     let simulator = start_simulator(&settings, data_dir).await?;
     if let Some(sim) = &simulator {
         // The derived gateway URL names the configured bind; with port 0 only the simulator
@@ -45,7 +46,7 @@ pub async fn run(mut settings: Settings, data_dir: &Path) -> anyhow::Result<()> 
         "xjz-api is up; Ctrl-C stops it"
     );
     let server = tokio::spawn(app.run_until_stopped());
-    shutdown_signal().await;
+    stop.await;
     handle.stop(true).await;
     match server.await {
         Ok(Ok(())) => {}
@@ -128,29 +129,32 @@ async fn start_simulator(
     Ok(Some(sim))
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Listens for SIGINT and SIGTERM from the moment it is called (not from the first poll), so
+/// a signal sent right after "xjz-api is up" is never missed.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {},
+                        _ = terminate.recv() => {},
+                    }
+                }
+                (Err(error), _) | (_, Err(error)) => {
+                    tracing::error!(%error, "cannot listen for signals; stopping");
+                }
             }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C; stopping");
+        }
     }
 }

@@ -51,9 +51,14 @@ impl std::fmt::Debug for ApiModule {
 ///
 /// # Errors
 /// A module cannot be built (bad data key, Alipay client configuration).
-pub fn modules(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<Vec<ApiModule>> {
+pub fn modules(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<Vec<ApiModule>> {
     Ok(vec![
-        crate::facetoface::module(settings, db).context("building the facetoface module")?,
+        crate::facetoface::module(settings, db, metrics)
+            .context("building the facetoface module")?,
     ])
 }
 
@@ -99,9 +104,10 @@ impl Application {
         db: DatabaseConnection,
         options: Options,
     ) -> anyhow::Result<Self> {
+        let metrics = web::Data::new(Metrics::new().context("registering metrics")?);
         let modules = match options.modules {
             Some(modules) => modules,
-            None => modules(settings, &db)?,
+            None => modules(settings, &db, metrics.clone().into_inner())?,
         };
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("binding XJZ__SERVER__BIND {}", settings.server.bind))?;
@@ -124,7 +130,6 @@ impl Application {
         ));
         let oplog = web::Data::new(OperationLogService::new(store));
         let readiness = web::Data::new(Readiness::new(db));
-        let metrics = web::Data::new(Metrics::new().context("registering metrics")?);
         let proxies = web::Data::new(proxies);
         let static_dir = web::Data::new(StaticDir(settings.server.static_dir.clone()));
         let openapi = web::Data::new(OpenApiJson(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::Settings;
 use crate::configuration::ConfigError;
-use xjz_alipay_adapter::{AlipayAgentGateway, ClientBuildError};
+use xjz_alipay_adapter::{AlipayAgentGateway, CallObserver, ClientBuildError};
 use xjz_domain::FacetofaceService;
 use xjz_domain::ports::SystemClock;
 use xjz_domain::service::ServiceConfig;
@@ -40,6 +40,18 @@ pub fn build_facetoface_service(
     settings: &Settings,
     db: &DatabaseConnection,
 ) -> Result<Arc<FacetofaceServiceImpl>, BuildError> {
+    build_observed_facetoface_service(settings, db, None)
+}
+
+/// [`build_facetoface_service`] whose Alipay calls are reported to `observer` (metrics).
+///
+/// # Errors
+/// As [`build_facetoface_service`].
+pub fn build_observed_facetoface_service(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    observer: Option<Arc<dyn CallObserver>>,
+) -> Result<Arc<FacetofaceServiceImpl>, BuildError> {
     let current = settings.security.data_key_bytes()?;
     let previous = settings.security.previous_data_key_bytes()?;
     let keys = DataKeys {
@@ -50,7 +62,11 @@ pub fn build_facetoface_service(
             .collect(),
     };
     let repo = SeaOrmOrderRepository::new(db.clone(), &keys)?;
-    let gateway = AlipayAgentGateway::new(settings.alipay.client_config()?, Arc::new(SystemClock))?;
+    let mut gateway =
+        AlipayAgentGateway::new(settings.alipay.client_config()?, Arc::new(SystemClock))?;
+    if let Some(observer) = observer {
+        gateway = gateway.with_observer(observer);
+    }
     let config = ServiceConfig {
         polling: settings.poll.policy(),
         ..ServiceConfig::default()

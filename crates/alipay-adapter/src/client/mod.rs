@@ -16,6 +16,7 @@ use xjz_domain::ports::Clock;
 
 use crate::config::AlipayClientConfig;
 use crate::error::{AlipayCallError, ClientBuildError};
+use crate::observer::CallObserver;
 use crate::wire::{
     BatchBizContent, ConfirmResponse, CreateBizContent, CreateResponse, EmptyResponse,
     FacetofaceSignFields, ImageFile, OrderQueryResponse,
@@ -56,6 +57,7 @@ pub(crate) struct AlipayClient {
     timeout: Duration,
     upload_timeout: Duration,
     clock: Arc<dyn Clock>,
+    observer: Option<Arc<dyn CallObserver>>,
 }
 
 impl std::fmt::Debug for AlipayClient {
@@ -101,7 +103,13 @@ impl AlipayClient {
             timeout: config.timeout,
             upload_timeout: config.upload_timeout,
             clock,
+            observer: None,
         })
+    }
+
+    /// Tells `observer` about every call from now on.
+    pub(crate) fn set_observer(&mut self, observer: Arc<dyn CallObserver>) {
+        self.observer = Some(observer);
     }
 
     /// `alipay.open.agent.create`.
@@ -184,7 +192,15 @@ impl AlipayClient {
         let batch_no = call.batch_no.map(str::to_owned);
         let started = Instant::now();
         let result = self.execute_inner::<T>(call).await;
-        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let elapsed = started.elapsed();
+        let latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        if let Some(observer) = &self.observer {
+            let outcome = match &result {
+                Ok(_) => "success",
+                Err(err) => err.class(),
+            };
+            observer.call_finished(method, outcome, elapsed);
+        }
         match &result {
             Ok(answer) => tracing::info!(
                 alipay.method = method,

@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 use actix_web::web;
 use xjz_bootstrap::Settings;
-use xjz_bootstrap::wiring::{BuildError, FacetofaceServiceImpl, build_facetoface_service};
+use xjz_bootstrap::wiring::{BuildError, FacetofaceServiceImpl, build_observed_facetoface_service};
 use xjz_persistence::DatabaseConnection;
 
 use crate::auth::require;
+use crate::metrics::Metrics;
 use crate::startup::ApiModule;
 use multipart::UploadLimits;
 
@@ -46,12 +47,17 @@ impl std::fmt::Debug for Facetoface {
     }
 }
 
-/// The module with the production adapters (the database given, the configured Alipay).
+/// The module with the production adapters (the database given, the configured Alipay whose
+/// calls are counted in `metrics`).
 ///
 /// # Errors
 /// A malformed data key or an Alipay client that cannot be built.
-pub fn module(settings: &Settings, db: &DatabaseConnection) -> Result<ApiModule, BuildError> {
-    let service = build_facetoface_service(settings, db)?;
+pub fn module(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    metrics: Arc<Metrics>,
+) -> Result<ApiModule, BuildError> {
+    let service = build_observed_facetoface_service(settings, db, Some(metrics))?;
     let max_request = usize::try_from(settings.server.max_upload_bytes).unwrap_or(usize::MAX);
     Ok(module_with(Facetoface {
         service,

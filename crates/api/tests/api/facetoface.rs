@@ -173,6 +173,13 @@ async fn apply_then_refresh_reaches_success_showing_the_confirm_url_on_the_way()
     assert_eq!(response.bytes().await.unwrap().to_vec(), png(6_000));
     let (status, _) = op.get(&format!("/{id}/images/special_license_pic")).await;
     assert_eq!(status, 404);
+
+    let metrics = op.app.get("/metrics", None).await.text().await.unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("alipay_calls_total") && l.contains(CREATE))
+        .unwrap_or_else(|| panic!("no create count in {metrics}"));
+    assert!(line.contains("success") && line.ends_with(" 1"), "{line}");
 }
 
 #[tokio::test]
