@@ -14,9 +14,9 @@ use xjz_domain::ServiceError;
 use xjz_domain::ports::repository::DueOrder;
 use xjz_domain::service::PollOutcome;
 
+use crate::WorkerService;
 use crate::metrics::WorkerMetrics;
 use crate::pacer::Pacer;
-use crate::service::WorkerService;
 
 /// The apalis queue of poll jobs. Storage format: never rename it.
 pub const POLL_QUEUE: &str = "xjz::facetoface::poll_order";

@@ -12,8 +12,8 @@ use tokio::sync::Notify;
 use xjz_domain::ServiceError;
 use xjz_domain::ports::repository::DueOrder;
 
+use crate::WorkerService;
 use crate::metrics::WorkerMetrics;
-use crate::service::WorkerService;
 
 /// Orders claimed per `claim_due` call.
 pub const CLAIM_PAGE: u64 = 200;

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use apalis::layers::retry::RetryPolicy;
-use apalis::prelude::{
-    BackendExt, BoxDynError, Monitor, Strategy, WorkerBuilder, WorkerBuilderExt,
-};
+use apalis::prelude::{BackendExt, BoxDynError, Monitor, WorkerBuilder, WorkerBuilderExt};
 use apalis_postgres::{PgPool, PostgresStorage};
 use apalis_sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteStorage};
 use tokio::sync::watch;
@@ -17,6 +15,9 @@ use xjz_domain::ports::repository::DueOrder;
 
 use super::{Plan, WorkerError, tick_loop, worker_name};
 use crate::job::{JobBackoff, POLL_QUEUE, RETRIES, poll_order, should_retry};
+use fetch::FetchInterval;
+
+mod fetch;
 
 /// Builds the apalis worker over `$storage`, runs it under a monitor beside the tick loop,
 /// and stops both on `$shutdown` (or when a `--once` tick is done). A macro rather than a
@@ -43,17 +44,19 @@ macro_rules! run_with_storage {
         let backoff = plan.options.backoff_base;
         let concurrency = plan.concurrency;
         let monitor = Monitor::new()
-            .register(move |_restarts| {
+            .register(move |restarts| {
                 let outstanding = outstanding.clone();
                 let metrics = context.metrics.clone();
-                WorkerBuilder::new(name.clone())
+                // A fresh name per restart: the storages refuse to register a name seen
+                // within the last heartbeat, and the jobs the dead incarnation held are
+                // re-enqueued as orphans once its heartbeat is stale.
+                WorkerBuilder::new(format!("{name}-{restarts}"))
                     .backend(
                         storage
                             .clone()
-                            .poll_with_strategy(Strategy::new().interval(fetch)),
+                            .poll_with_strategy(FetchInterval::new(fetch)),
                     )
                     .data(context.clone())
-                    .enable_tracing()
                     // Outermost: runs once per job, after every retry.
                     .then(move |result: Result<(), BoxDynError>| {
                         let outstanding = outstanding.clone();
@@ -70,6 +73,8 @@ macro_rules! run_with_storage {
                             .with_backoff(JobBackoff::new(backoff))
                             .retry_if(should_retry),
                     )
+                    // Inside the retries: one span per attempt.
+                    .enable_tracing()
                     .catch_panic()
                     .build(poll_order)
             })
