@@ -113,7 +113,17 @@ async fn setup_on(kind: ScenarioKind, database_url: Option<String>) -> TestEnv {
         ("XJZ__POLL__AUDIT_INTERVAL_SECS", "1".to_owned()),
         ("XJZ__POLL__CONFIRM_INTERVAL_SECS", "1".to_owned()),
     ];
-    let env: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let mut env: HashMap<String, String> =
+        vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    // Child processes keep their secrets and job file in the test's directory too.
+    env.insert(
+        "XJZ_DATA_DIR".to_owned(),
+        dir.path().join("data").display().to_string(),
+    );
+    env.insert(
+        "XJZ_CONFIG_DIR".to_owned(),
+        config_dir.display().to_string(),
+    );
     let loaded = load(&LoadOptions {
         env: env.clone(),
         config_dir: Some(config_dir),
@@ -449,6 +459,62 @@ async fn the_binary_serves_metrics_stops_on_sigterm_and_once_exits_after_its_tic
     .unwrap();
     assert!(status.success(), "{status:?}");
     assert_eq!(env.order(second).await.state().progress.query_count, 1);
+}
+
+const QUERY: &str = "alipay.open.agent.order.query";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "slow (about 45 s): waits out the claim's lease (41 s at a 1 s tick and timeout); run with --run-ignored only"]
+async fn a_worker_killed_mid_poll_leaves_its_order_to_the_next_worker_after_the_lease() {
+    // Arrange: every query goes unanswered (past the 1 s timeout) until the fault is cleared.
+    let env = setup(ScenarioKind::Approve).await;
+    let id = env.apply().await.unwrap().id();
+    env.sim
+        .add_fault(FaultSpec::next(1000, FaultKind::LostReply, Some(QUERY)))
+        .unwrap();
+    let bin = env!("CARGO_BIN_EXE_xjz-worker");
+    let spawn = || {
+        tokio::process::Command::new(bin)
+            .envs(&env.env)
+            .env(
+                "XJZ__WORKER__METRICS_BIND",
+                format!("127.0.0.1:{}", free_port()),
+            )
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn();
+    let started = Instant::now();
+    while env.sim.counters().method_calls(QUERY) == 0 {
+        assert!(started.elapsed() < Duration::from_secs(20), "no query sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Act: kill -9 mid-poll (its query is in flight), then start another worker.
+    first.kill().await.unwrap();
+    let claimed = env.order(id).await;
+    let lease_end = claimed.next_query_time().unwrap();
+    assert_eq!(claimed.status(), OrderStatus::Submitted);
+    env.sim.clear_faults();
+    let mut second = spawn();
+    let order = loop {
+        let order = env.order(id).await;
+        if order.status() != OrderStatus::Submitted {
+            break order;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the order was never picked up again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let picked_up = chrono::Utc::now();
+    second.kill().await.unwrap();
+    // Assert: the second worker polled it, only once the first one's lease had run out,
+    // and left it scheduled.
+    assert!(picked_up >= lease_end, "{picked_up} < {lease_end}");
+    assert!(order.next_query_time().is_some() || order.polling_stopped());
+    assert!(order.state().progress.last_error.is_none(), "{order:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
