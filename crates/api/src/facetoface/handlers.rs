@@ -17,7 +17,7 @@ use super::export::{ExportFormat, export_response};
 use super::list::ListParams;
 use super::list::{self, ListQuery};
 use super::multipart::{ReceivedForm, read_form};
-use super::openapi::{ApplyForm, EditForm, ImageField, TAG};
+use super::openapi::{ApplyForm, EditForm, ExportFileFormat, ImageField, TAG};
 use super::options::FacetofaceOptions;
 use crate::auth::Caller;
 use crate::http::envelope::{Page, created, ok};
@@ -99,7 +99,7 @@ pub async fn options(_caller: Caller) -> Result<HttpResponse, ApiError> {
 /// `GET /payment/facetoface/export?format=csv|xlsx`: the filtered list, masked, as a file.
 #[utoipa::path(
     get, path = "/api/v1/payment/facetoface/export", tag = TAG, security(("bearer" = [])),
-    params(ListParams, ("format" = Option<String>, Query, description = "csv (default) or xlsx")),
+    params(ListParams, ("format" = Option<ExportFileFormat>, Query, description = "csv (default) or xlsx")),
     responses(
         (status = 200, description = "the filtered orders, masked, as a file", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "malformed request (10400)", body = ErrorEnvelope),

@@ -95,6 +95,16 @@ pub enum ImageField {
     SpecialLicensePic,
 }
 
+/// The file format of the export (documentation type; [`super::export::ExportFormat`]
+/// parses it; another value answers 10422).
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // documentation type
+pub enum ExportFileFormat {
+    Csv,
+    Xlsx,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     paths(
@@ -119,6 +129,7 @@ pub enum ImageField {
         ApplyForm,
         EditForm,
         ImageField,
+        ExportFileFormat,
     )),
     tags((name = "当面付开通", description = "opening Alipay 当面付 for merchants"))
 )]
