@@ -46,11 +46,21 @@ stamp="$venv/.xjz-requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ]; then
     echo "schemathesis: creating the venv $venv" >&2
-    python3 -m venv "$venv"
+    # Debian's python3 without python3-venv has no ensurepip: make the venv without pip
+    # and let the system's pip (>= 22.3, --python) install into it.
+    python3 -m venv "$venv" 2>/dev/null || {
+        rm -rf "$venv"
+        python3 -m venv --without-pip "$venv"
+    }
+fi
+if "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+    pip=("$venv/bin/python" -m pip)
+else
+    pip=(python3 -m pip --python "$venv/bin/python")
 fi
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     echo "schemathesis: installing $requirements into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    "${pip[@]}" install --quiet --disable-pip-version-check -r "$requirements"
     printf '%s\n' "$want" >"$stamp"
 fi
 py="$venv/bin/python"
