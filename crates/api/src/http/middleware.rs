@@ -14,10 +14,11 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage as _, ResponseError as _, web};
 use chrono::Utc;
+use futures::FutureExt as _;
 use xjz_persistence::platform::NewOperationLog;
 
 use super::envelope::Outcome;
-use super::error::{ErrorKind, from_status};
+use super::error::{ApiError, ErrorKind, from_status};
 use super::request_id::{self, REQUEST_ID_HEADER, RequestId};
 use crate::auth::{Caller, TrustedProxies};
 use crate::metrics::Metrics;
@@ -42,7 +43,24 @@ pub async fn request_context(
         // one) goes up to actix, which renders it with the error's own `error_response`.
         // The request cannot be kept aside to build a response: cloning it before routing
         // would stop the router from filling in the path parameters.
-        let res = next.call(req).await?.map_into_boxed_body();
+        // A panicking handler must not drop the connection (nor take the worker thread
+        // down): it answers 10500 like any unexpected error, its cause in the log.
+        let res = match std::panic::AssertUnwindSafe(next.call(req))
+            .catch_unwind()
+            .await
+        {
+            Ok(res) => res?.map_into_boxed_body(),
+            Err(panic) => {
+                let cause = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "non-string panic".to_owned());
+                return Err(
+                    ApiError::Unexpected(anyhow::anyhow!("handler panicked: {cause}")).into(),
+                );
+            }
+        };
         let mut res = envelope_if_bare(res);
         if let Ok(value) = HeaderValue::from_str(id.as_str()) {
             res.headers_mut()
@@ -134,4 +152,49 @@ fn is_mutating(method: &Method) -> bool {
         *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, test, web};
+
+    use super::request_context;
+
+    #[allow(clippy::panic)] // the point of the test
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    #[actix_web::test]
+    #[allow(clippy::panic)]
+    async fn a_panicking_handler_answers_10500_and_the_server_keeps_serving() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(request_context))
+                .route("/boom", web::get().to(boom))
+                .route("/fine", web::get().to(|| async { "fine" })),
+        )
+        .await;
+
+        // actix renders the middleware's error with the error's own response.
+        let Err(error) =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await
+        else {
+            panic!("the panic becomes an error");
+        };
+        let res = error.error_response();
+        assert_eq!(res.status(), 500);
+        let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["code"], 10500);
+        assert!(
+            !body.to_string().contains("boom"),
+            "the cause stays in the log: {body}"
+        );
+
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(res.status(), 200);
+    }
 }
