@@ -20,6 +20,8 @@ test: lint
     cargo nextest run --workspace --no-fail-fast
     cargo test --workspace --doc
     just frontend-test
+    just e2e-real
+    just api-fuzz
 
 # Install the web page's npm packages (from package-lock.json).
 frontend-deps:
