@@ -36,10 +36,10 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
     await page.fill('input[name="password"]', 'secret')
     await page.click('[data-test="login-submit"]')
     await page.waitForURL(/\/payment\/facetoface$/)
-    await page.waitForSelector('.el-table__body tr')
+    await page.waitForSelector('[data-test="row"]')
     assert.match(await page.textContent('[data-test="tenant"]'), /演示租户/)
     assert.match(await page.textContent('[data-test="user"]'), /admin/)
-    assert.equal(await page.locator('.el-table__body-wrapper tr.el-table__row').count(), 10)
+    assert.equal(await page.locator('[data-test="row"]').count(), 10)
   })
 
   it('renders 100 rows fast', async () => {
@@ -48,7 +48,7 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
     await page.evaluate(() => {
       window.__rowsPainted = new Promise((resolve) => {
         const check = () => {
-          const rows = document.querySelectorAll('.el-table__body-wrapper tr.el-table__row').length
+          const rows = document.querySelectorAll('[data-test="row"]').length
           if (rows >= 100) requestAnimationFrame(() => resolve(performance.now()))
           else requestAnimationFrame(check)
         }
@@ -78,7 +78,7 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
       const budget = Number(process.env.XJZ_RENDER_BUDGET_MS)
       assert.ok(renderMs < budget, `100 rows took ${renderMs.toFixed(0)} ms answer→paint (budget ${budget} ms)`)
     }
-    assert.equal(await page.locator('.el-table__body-wrapper tr.el-table__row').count(), 100)
+    assert.equal(await page.locator('[data-test="row"]').count(), 100)
     if (SHOTS) await page.screenshot({ path: `${SHOT_DIR}/list.png` })
   })
 
@@ -111,7 +111,7 @@ describe('admin page in headless Chromium (mocked API)', { skip }, () => {
   })
 
   it('opens the detail drawer with the confirm QR code', async () => {
-    const row = page.locator('.el-table__body-wrapper tr.el-table__row', { hasText: '待商家确认' }).first()
+    const row = page.locator('[data-test="row"]', { hasText: '待商家确认' }).first()
     await row.locator('[data-test="action-detail"]').click()
     await page.waitForSelector('[data-test="confirm-qr"]')
     const src = await page.getAttribute('[data-test="confirm-qr"]', 'src')

@@ -104,7 +104,7 @@ describe('admin page against the real server', { skip }, () => {
   })
 
   // ---- helpers ------------------------------------------------------------------------------
-  const row = (merchant) => page.locator('.el-table__body-wrapper tr.el-table__row', { hasText: merchant })
+  const row = (merchant) => page.locator('[data-test="row"]', { hasText: merchant })
 
   async function search(merchant) {
     await page.fill('input[data-test="search-merchant"]', merchant)
@@ -260,7 +260,7 @@ describe('admin page against the real server', { skip }, () => {
     await page.waitForLoadState('networkidle')
     // Two rows now: the new application (newest first) and the old one, superseded.
     await page.waitForFunction(
-      (m) => [...document.querySelectorAll('.el-table__body-wrapper tr.el-table__row')].filter((r) => r.textContent?.includes(m)).length === 2,
+      (m) => [...document.querySelectorAll('[data-test="row"]')].filter((r) => r.textContent?.includes(m)).length === 2,
       rejected.merchant,
     )
     const tags = await row(rejected.merchant).locator('[data-test="status-tag"]').allTextContents()
@@ -277,7 +277,7 @@ describe('admin page against the real server', { skip }, () => {
       await viewer.fill('input[name="password"]', PASSWORD)
       await viewer.click('[data-test="login-submit"]')
       await viewer.waitForURL(/\/payment\/facetoface$/)
-      await viewer.locator('.el-table__body-wrapper tr.el-table__row').first().waitFor()
+      await viewer.locator('[data-test="row"]').first().waitFor()
       assert.equal(await viewer.locator('[data-test="apply-btn"]').count(), 0)
       assert.equal(await viewer.locator('[data-test="export-btn"]').count(), 0)
       for (const action of ['edit', 'resume', 'cancel', 'reapply', 'refresh', 'more']) {
