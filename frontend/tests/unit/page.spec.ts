@@ -101,6 +101,30 @@ describe('facetoface list page', () => {
     w.unmount()
   })
 
+  it('a superseded row links to its successor; the link and the 商家确认 icon open the detail', async () => {
+    api.list.mockResolvedValue(
+      page([
+        row(1, { order_status: 'CLOSED', closed_reason: 'superseded', superseded_by: 9 }),
+        row(2, { order_status: 'MERCHANT_CONFIRM', confirm_url: 'https://example.com/c' }),
+      ]),
+    )
+    api.detail.mockResolvedValue(listedOrder({ id: 9 }))
+    api.events.mockResolvedValue([])
+    api.options.mockResolvedValue({ version: '', mcc: [], regions: [], statuses: [] })
+    const w = mountPage(ALL)
+    await flushPromises()
+    const link = w.find('[data-test="superseded-link"]')
+    expect(link.text()).toBe('→ #9')
+    expect(w.find('[data-test="status-tag"]').attributes('data-tip')).toBe('已被重新申请取代')
+    await link.trigger('click')
+    await vi.waitFor(() => expect(api.detail).toHaveBeenCalledWith(9))
+    await w.find('[data-test="confirm-link"]').trigger('click')
+    await vi.waitFor(() => expect(api.detail).toHaveBeenCalledWith(2))
+    // Long text cells carry their text as an overflow-only tip.
+    expect(w.find('[data-test="row"] [data-tip-overflow][data-tip="B1"]').exists()).toBe(true)
+    w.unmount()
+  })
+
   it('shows 暂无数据 when empty', async () => {
     api.list.mockResolvedValue(page([]))
     const w = mountPage(ALL)
