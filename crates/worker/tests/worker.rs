@@ -463,8 +463,10 @@ async fn the_binary_serves_metrics_stops_on_sigterm_and_once_exits_after_its_tic
 
 const QUERY: &str = "alipay.open.agent.order.query";
 
+/// The claim's lease of the kill -9 test's workers (`XJZ__WORKER__LEASE_SECS`).
+const SHORT_LEASE_SECS: u64 = 3;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "slow (about 45 s): waits out the claim's lease (41 s at a 1 s tick and timeout); run with --run-ignored only"]
 async fn a_worker_killed_mid_poll_leaves_its_order_to_the_next_worker_after_the_lease() {
     // Arrange: every query goes unanswered (past the 1 s timeout) until the fault is cleared.
     let env = setup(ScenarioKind::Approve).await;
@@ -480,6 +482,7 @@ async fn a_worker_killed_mid_poll_leaves_its_order_to_the_next_worker_after_the_
                 "XJZ__WORKER__METRICS_BIND",
                 format!("127.0.0.1:{}", free_port()),
             )
+            .env("XJZ__WORKER__LEASE_SECS", SHORT_LEASE_SECS.to_string())
             .kill_on_drop(true)
             .spawn()
             .unwrap()
@@ -492,9 +495,14 @@ async fn a_worker_killed_mid_poll_leaves_its_order_to_the_next_worker_after_the_
     }
     // Act: kill -9 mid-poll (its query is in flight), then start another worker.
     first.kill().await.unwrap();
+    let killed_at = chrono::Utc::now();
     let claimed = env.order(id).await;
     let lease_end = claimed.next_query_time().unwrap();
     assert_eq!(claimed.status(), OrderStatus::Submitted);
+    assert!(
+        lease_end <= killed_at + chrono::TimeDelta::seconds(SHORT_LEASE_SECS as i64),
+        "the configured lease is used: {lease_end} vs {killed_at}"
+    );
     env.sim.clear_faults();
     let mut second = spawn();
     let order = loop {
@@ -503,7 +511,7 @@ async fn a_worker_killed_mid_poll_leaves_its_order_to_the_next_worker_after_the_
             break order;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(90),
+            started.elapsed() < Duration::from_secs(30),
             "the order was never picked up again"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;

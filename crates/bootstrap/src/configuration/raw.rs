@@ -73,6 +73,7 @@ pub(crate) struct RawWorker {
     pub tick_secs: Option<u64>,
     pub concurrency: Option<u32>,
     pub max_qps: Option<u32>,
+    pub lease_secs: Option<u64>,
     pub metrics_bind: Option<String>,
 }
 

@@ -187,6 +187,10 @@ pub struct WorkerSettings {
     pub concurrency: u32,
     /// `MAX_QPS`: Alipay calls per second per worker process (≥ 1).
     pub max_qps: u32,
+    /// `LEASE_SECS`: how long a claimed order stays with the worker that claimed it before
+    /// another may take it (a killed worker's orders come back after this). `None`: the
+    /// worker derives it, one tick plus twice the longest a poll job may take.
+    pub lease_secs: Option<u64>,
     /// `METRICS_BIND`: the worker's `/healthz` and `/metrics`.
     pub metrics_bind: String,
 }

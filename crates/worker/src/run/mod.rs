@@ -139,6 +139,17 @@ pub async fn run_worker_with(
         lease: lease(settings),
         options,
     };
+    if plan
+        .lease
+        .to_std()
+        .is_ok_and(|lease| lease < default_lease(settings))
+    {
+        tracing::warn!(
+            lease_secs = plan.lease.num_seconds(),
+            derived_secs = default_lease(settings).as_secs(),
+            "XJZ__WORKER__LEASE_SECS is shorter than one tick plus the longest poll job: an order still queued or in flight when its lease ends may be polled twice"
+        );
+    }
     tracing::info!(
         mode = ?plan.options.mode,
         tick_secs = settings.worker.tick_secs,
@@ -173,12 +184,23 @@ pub fn tick_budget(settings: &Settings) -> u64 {
     }
 }
 
-/// The claim's lease: one tick period (the budget drains in it) plus twice the longest a
-/// job may take, so a killed worker's orders come back soon after.
+/// The claim's lease: `XJZ__WORKER__LEASE_SECS` when set, else one tick period (the budget
+/// drains in it) plus twice the longest a job may take, so a killed worker's orders come
+/// back soon after.
 #[must_use]
 pub fn lease(settings: &Settings) -> TimeDelta {
-    let span = settings.worker.tick() + max_job_duration(settings.alipay.timeout()) * 2;
+    let span = match settings.worker.lease_secs {
+        Some(secs) => Duration::from_secs(secs),
+        None => default_lease(settings),
+    };
     TimeDelta::from_std(span).unwrap_or(TimeDelta::hours(1))
+}
+
+/// The lease when `XJZ__WORKER__LEASE_SECS` is not set: one tick plus twice
+/// [`max_job_duration`].
+#[must_use]
+pub fn default_lease(settings: &Settings) -> Duration {
+    settings.worker.tick() + max_job_duration(settings.alipay.timeout()) * 2
 }
 
 /// Everything the storage-specific runners share.
@@ -279,4 +301,48 @@ pub(crate) fn worker_name() -> String {
         std::process::id(),
         fastrand::u32(..)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use xjz_bootstrap::{LoadOptions, load};
+
+    use super::*;
+
+    fn load_with(vars: &[(&str, &str)]) -> (tempfile::TempDir, Result<Settings, String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let env: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .chain([("XJZ__EMBEDDED__WORKER".to_owned(), "false".to_owned())])
+            .collect();
+        let loaded = load(&LoadOptions {
+            env,
+            config_dir: Some(dir.path().join("config")),
+            data_dir: Some(dir.path().join("data")),
+        });
+        (
+            dir,
+            loaded.map(|l| l.settings).map_err(|e| format!("{e:#}")),
+        )
+    }
+
+    #[test]
+    fn the_lease_is_derived_from_tick_and_timeout_unless_configured() {
+        let (_dir, settings) = load_with(&[]);
+        let settings = settings.unwrap();
+        // 1800 s tick + 2 × (5 × 15 s + 1 + 2 + 4 + 8 s).
+        assert_eq!(lease(&settings), TimeDelta::seconds(1980));
+        let (_dir, settings) = load_with(&[("XJZ__WORKER__LEASE_SECS", "3")]);
+        assert_eq!(lease(&settings.unwrap()), TimeDelta::seconds(3));
+    }
+
+    #[test]
+    fn a_zero_lease_is_refused_by_name() {
+        let (_dir, settings) = load_with(&[("XJZ__WORKER__LEASE_SECS", "0")]);
+        let error = settings.unwrap_err();
+        assert!(error.contains("XJZ__WORKER__LEASE_SECS"), "{error}");
+    }
 }

@@ -72,6 +72,7 @@ pub(super) fn worker(problems: &mut Problems, raw: RawWorker, embedded: bool) ->
         tick_secs: raw.tick_secs.unwrap_or(default_tick),
         concurrency: raw.concurrency.unwrap_or(defaults::WORKER_CONCURRENCY),
         max_qps: raw.max_qps.unwrap_or(defaults::WORKER_MAX_QPS),
+        lease_secs: raw.lease_secs,
         metrics_bind: raw
             .metrics_bind
             .unwrap_or_else(|| defaults::WORKER_METRICS_BIND.to_owned()),
@@ -83,6 +84,9 @@ pub(super) fn worker(problems: &mut Problems, raw: RawWorker, embedded: bool) ->
         worker.concurrency.into(),
     );
     validate::positive(problems, "XJZ__WORKER__MAX_QPS", worker.max_qps.into());
+    if let Some(lease_secs) = worker.lease_secs {
+        validate::positive(problems, "XJZ__WORKER__LEASE_SECS", lease_secs);
+    }
     validate::bind(problems, "XJZ__WORKER__METRICS_BIND", &worker.metrics_bind);
     worker
 }
