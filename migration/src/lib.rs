@@ -11,6 +11,7 @@
 mod m20261126_000001_create_facetoface_order;
 mod m20261126_000002_create_sys_tables;
 mod m20261126_000003_create_idempotency_key;
+mod m20261126_000004_create_facetoface_poll;
 
 use std::fmt;
 use std::str::FromStr;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_facetoface_order::Migration),
             Box::new(m20261126_000002_create_sys_tables::Migration),
             Box::new(m20261126_000003_create_idempotency_key::Migration),
+            Box::new(m20261126_000004_create_facetoface_poll::Migration),
         ]
     }
 }

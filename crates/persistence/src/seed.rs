@@ -4,7 +4,7 @@
 //! one-transaction-per-order path, so a million orders take minutes, not hours.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait as _};
+use sea_orm::{DatabaseConnection, EntityTrait as _, TransactionTrait as _};
 use uuid::Uuid;
 use xjz_domain::application::{ApplicationDetails, ApplicationForm, ShopAddressForm};
 use xjz_domain::ids::{OrderId, TenantId, UserId};
@@ -16,7 +16,7 @@ use xjz_domain::ports::gateway::{AppAuthToken, RestrictInfo};
 
 use crate::crypto::{DataKeys, SecretCipher};
 use crate::entity::order;
-use crate::order::mapping;
+use crate::order::{mapping, poll};
 
 /// Rows per INSERT: 60-odd columns × 400 rows stays under SQLite's and PostgreSQL's
 /// bind-parameter limits.
@@ -80,7 +80,8 @@ pub async fn seed_orders(
     Ok(summary)
 }
 
-/// Inserts the states as new rows (their `id`s are ignored: the database assigns them).
+/// Inserts the states as new rows (their `id`s are ignored: the database assigns them),
+/// with the polling schedule rows of those `claim_due` may take.
 ///
 /// # Errors
 /// A database or encryption failure.
@@ -94,9 +95,13 @@ pub async fn insert_states(
             .iter()
             .map(|s| mapping::active_model(s, cipher, false))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let txn = db.begin().await?;
         order::Entity::insert_many(models)
-            .exec_without_returning(db)
+            .exec_without_returning(&txn)
             .await?;
+        let uuids: Vec<_> = chunk.iter().map(|s| s.uuid).collect();
+        poll::sync_inserted(&txn, &uuids).await?;
+        txn.commit().await?;
     }
     Ok(())
 }

@@ -4,3 +4,4 @@ pub(crate) mod idempotency_key;
 pub(crate) mod order;
 pub(crate) mod order_event;
 pub(crate) mod order_image;
+pub(crate) mod order_poll;

@@ -70,6 +70,16 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The polling schedule, while the order is polled.
+    #[sea_orm(has_one = "super::order_poll::Entity")]
+    Poll,
+}
+
+impl Related<super::order_poll::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Poll.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -6,9 +6,9 @@
 //! SQLite, which scans the tenant's rows). `%`, `_` and `\` in the search text are literal.
 
 use sea_orm::sea_query::extension::postgres::PgExpr as _;
-use sea_orm::sea_query::{Expr, ExprTrait as _, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, DbBackend, EntityTrait as _,
+    ColumnTrait as _, Condition, DatabaseConnection, DbBackend, EntityTrait as _, Order,
     PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use xjz_domain::ids::TenantId;
@@ -17,7 +17,7 @@ use xjz_domain::ports::repository::{
 };
 
 use super::mapping::stored_time;
-use crate::entity::order;
+use crate::entity::{order, order_poll};
 use crate::unexpected;
 
 fn contains(
@@ -72,34 +72,43 @@ pub(super) fn condition(backend: DbBackend, tenant: TenantId, filter: &OrderFilt
     condition
 }
 
-fn column(field: SortField) -> order::Column {
+fn sort_key(field: SortField) -> SimpleExpr {
+    let column = |c: order::Column| Expr::col((order::Entity, c)).into();
     match field {
-        SortField::Id => order::Column::Id,
-        SortField::CreatedTime => order::Column::CreatedTime,
-        SortField::UpdatedTime => order::Column::UpdatedTime,
-        SortField::OrderStatus => order::Column::OrderStatus,
-        SortField::NextQueryTime => order::Column::NextQueryTime,
+        SortField::Id => column(order::Column::Id),
+        SortField::CreatedTime => column(order::Column::CreatedTime),
+        SortField::UpdatedTime => column(order::Column::UpdatedTime),
+        SortField::OrderStatus => column(order::Column::OrderStatus),
+        // The schedule row's time (a lease included) while the order is polled.
+        SortField::NextQueryTime => Func::coalesce([
+            Expr::col((order_poll::Entity, order_poll::Column::NextQueryTime)).into(),
+            column(order::Column::NextQueryTime),
+        ])
+        .into(),
     }
 }
 
-/// The total matching `filter` and the rows of the requested page.
+/// The total matching `filter` and the rows of the requested page, each with its
+/// schedule row (if polled).
 pub(super) async fn page(
     db: &DatabaseConnection,
     tenant: TenantId,
     filter: &OrderFilter,
     page: &PageRequest,
-) -> Result<(u64, Vec<order::Model>), RepositoryError> {
+) -> Result<(u64, Vec<(order::Model, Option<order_poll::Model>)>), RepositoryError> {
     let condition = condition(db.get_database_backend(), tenant, filter);
     let total = order::Entity::find()
         .filter(condition.clone())
         .count(db)
         .await
         .map_err(unexpected)?;
-    let mut select = order::Entity::find().filter(condition);
+    let mut select = order::Entity::find()
+        .find_also_related(order_poll::Entity)
+        .filter(condition);
     for (field, direction) in &page.order_by {
         select = match direction {
-            SortDirection::Asc => select.order_by_asc(column(*field)),
-            SortDirection::Desc => select.order_by_desc(column(*field)),
+            SortDirection::Asc => select.order_by(sort_key(*field), Order::Asc),
+            SortDirection::Desc => select.order_by(sort_key(*field), Order::Desc),
         };
     }
     // A stable order across pages even when the sort keys tie.

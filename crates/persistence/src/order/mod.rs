@@ -1,12 +1,13 @@
 //! `SeaOrmOrderRepository`: the [`OrderRepository`] port on SeaORM (SQLite or PostgreSQL).
 //!
-//! Every write is one transaction inside one method: the order row, its new events and
-//! (when given) its images. Updates are versioned: `UPDATE … WHERE id = ? AND tenant_id = ?
+//! Every write is one transaction inside one method: the order row, its polling schedule
+//! row (`poll`), its new events and (when given) its images. Updates are versioned: `UPDATE … WHERE id = ? AND tenant_id = ?
 //! AND version = ?`, and zero rows is [`RepositoryError::Conflict`].
 
 mod claim;
 mod list;
 pub(crate) mod mapping;
+pub(crate) mod poll;
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use xjz_domain::ports::repository::{
 };
 
 use crate::crypto::{CryptoError, DataKeys, SecretCipher};
-use crate::entity::{order, order_event, order_image};
+use crate::entity::{order, order_event, order_image, order_poll};
 use crate::unexpected;
 
 /// Orders, images and timelines in the platform database.
@@ -44,9 +45,13 @@ impl SeaOrmOrderRepository {
         })
     }
 
-    fn decode(&self, row: order::Model) -> Result<FacetofaceOrder, RepositoryError> {
+    /// The order of a row and its schedule row (whose `next_query_time` wins).
+    fn decode(
+        &self,
+        (row, poll): (order::Model, Option<order_poll::Model>),
+    ) -> Result<FacetofaceOrder, RepositoryError> {
         FacetofaceOrder::try_from(mapping::StoredOrder {
-            row,
+            row: poll::overlay(row, poll),
             cipher: &self.cipher,
         })
         .map_err(RepositoryError::Unexpected)
@@ -64,6 +69,7 @@ impl SeaOrmOrderRepository {
         let model = mapping::active_model(provisional.state(), &self.cipher, false)?;
         let inserted = model.insert(txn).await.map_err(unexpected)?;
         let mut order = new.into_order(OrderId(inserted.id));
+        poll::sync(txn, order.id(), order.state()).await?;
         let events = order.take_pending_events();
         insert_events(txn, order.id(), order.tenant_id(), &events).await?;
         insert_images(txn, order.id(), images, order.state().audit.created_time).await?;
@@ -97,6 +103,7 @@ impl SeaOrmOrderRepository {
         if result.rows_affected == 0 {
             return Err(RepositoryError::Conflict);
         }
+        poll::sync(txn, state.id, state).await?;
         insert_events(txn, state.id, state.tenant_id, order.pending_events()).await?;
         Ok(new_version)
     }
@@ -191,8 +198,13 @@ impl OrderRepository for SeaOrmOrderRepository {
         tenant: TenantId,
         id: OrderId,
     ) -> Result<Option<FacetofaceOrder>, RepositoryError> {
-        self.find_owned(tenant, id)
-            .await?
+        order::Entity::find_by_id(id.0)
+            .find_also_related(order_poll::Entity)
+            .filter(order::Column::TenantId.eq(tenant.0))
+            .filter(order::Column::IsDeleted.eq(false))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
             .map(|row| self.decode(row))
             .transpose()
     }
@@ -202,6 +214,7 @@ impl OrderRepository for SeaOrmOrderRepository {
         batch_no: &str,
     ) -> Result<Option<FacetofaceOrder>, RepositoryError> {
         order::Entity::find()
+            .find_also_related(order_poll::Entity)
             .filter(order::Column::BatchNo.eq(batch_no))
             .filter(order::Column::IsDeleted.eq(false))
             .one(&self.db)
