@@ -17,7 +17,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 duration="${BENCH_SECS:-10}"
 command -v wrk >/dev/null || { echo "bench-api: wrk missing (apt-get install wrk)" >&2; exit 2; }
 
-cargo build --release -q -p xjz-api --bin xjz-api -p xjz-persistence --bin xjz-seed
+[ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release -q -p xjz-api --bin xjz-api -p xjz-persistence --bin xjz-seed
 api="$target/release/xjz-api"
 seed="$target/release/xjz-seed"
 
