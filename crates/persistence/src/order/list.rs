@@ -73,7 +73,7 @@ pub(super) fn condition(backend: DbBackend, tenant: TenantId, filter: &OrderFilt
 }
 
 fn sort_key(field: SortField) -> SimpleExpr {
-    let column = |c: order::Column| Expr::col((order::Entity, c)).into();
+    let column = |c: order::Column| Expr::col((order::Entity, c));
     match field {
         SortField::Id => column(order::Column::Id),
         SortField::CreatedTime => column(order::Column::CreatedTime),
@@ -81,7 +81,7 @@ fn sort_key(field: SortField) -> SimpleExpr {
         SortField::OrderStatus => column(order::Column::OrderStatus),
         // The schedule row's time (a lease included) while the order is polled.
         SortField::NextQueryTime => Func::coalesce([
-            Expr::col((order_poll::Entity, order_poll::Column::NextQueryTime)).into(),
+            Expr::col((order_poll::Entity, order_poll::Column::NextQueryTime)),
             column(order::Column::NextQueryTime),
         ])
         .into(),
