@@ -37,6 +37,16 @@ fn production_without_secrets_is_refused_naming_each_missing_key() {
     );
 }
 
+/// Kills the server when a failed assertion unwinds the test, so no `serve` outlives it.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn development_serve_generates_secrets_starts_the_simulator_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -51,6 +61,7 @@ fn development_serve_generates_secrets_starts_the_simulator_and_stops_on_sigterm
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    let mut child = KillOnDrop(child);
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
     for line in BufReader::new(stdout).lines() {
@@ -71,11 +82,11 @@ fn development_serve_generates_secrets_starts_the_simulator_and_stops_on_sigterm
     );
     assert!(log.contains("database migrated"), "{log}");
     let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let exit = child.wait().unwrap();
+    let exit = child.0.wait().unwrap();
     assert!(exit.success(), "graceful stop on SIGTERM: {exit:?}");
     let secret = dir.path().join("data/secrets/jwt_secret");
     let mode =
