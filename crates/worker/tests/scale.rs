@@ -6,6 +6,10 @@
 //! instead of an apply (four Alipay calls) each.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test helpers
 
+mod support;
+
+use support::FreshPostgres;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -26,43 +30,6 @@ use xjz_domain::{OrderStatus, TenantId};
 use xjz_persistence::{DataKeys, SecretCipher, connect, migrate, seed};
 
 const QUERY: &str = "alipay.open.agent.order.query";
-
-/// A fresh PostgreSQL database on `XJZ_TEST_POSTGRES_URL`'s server, dropped by
-/// [`FreshPostgres::drop_database`].
-struct FreshPostgres {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl FreshPostgres {
-    async fn create() -> Option<Self> {
-        use sea_orm::ConnectionTrait as _;
-        let admin_url = std::env::var("XJZ_TEST_POSTGRES_URL").ok()?;
-        let admin = connect(&admin_url).await.unwrap();
-        let name = format!("xjz_scale_{:016x}", fastrand::u64(..));
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let url = format!("{base}/{name}");
-        Some(Self {
-            admin_url,
-            name,
-            url,
-        })
-    }
-
-    async fn drop_database(self) {
-        use sea_orm::ConnectionTrait as _;
-        let admin = connect(&self.admin_url).await.unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE {} WITH (FORCE)", self.name))
-            .await
-            .unwrap();
-    }
-}
 
 /// `n` due orders (MERCHANT_AUDITING, confirmed half an hour ago, due a second ago) and
 /// their batches in the simulator, which answers MERCHANT_AUDITING to each first query.
@@ -273,7 +240,7 @@ fn sigterm(child: &Child) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_workers_on_postgres_query_each_of_1000_due_orders_exactly_once() {
-    let Some(database) = FreshPostgres::create().await else {
+    let Some(database) = FreshPostgres::create("xjz_scale").await else {
         eprintln!("XJZ_TEST_POSTGRES_URL not set: PostgreSQL test skipped");
         return;
     };
@@ -426,7 +393,7 @@ async fn drain_benchmark() {
     let concurrency = env_u64("XJZ_BENCH_CONCURRENCY", 16);
     let database = if std::env::var("XJZ_BENCH_POSTGRES").is_ok() {
         Some(
-            FreshPostgres::create()
+            FreshPostgres::create("xjz_scale")
                 .await
                 .expect("XJZ_TEST_POSTGRES_URL"),
         )

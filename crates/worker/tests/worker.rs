@@ -1,10 +1,13 @@
 //! End to end: a real SQLite database, the simulator over HTTP, the worker's own loop.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use support::FreshPostgres;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use xjz_alipay_sim::{
@@ -32,43 +35,6 @@ struct TestEnv {
 
 async fn setup(kind: ScenarioKind) -> TestEnv {
     setup_on(kind, None).await
-}
-
-/// A fresh PostgreSQL database, when `XJZ_TEST_POSTGRES_URL` names a server; dropped
-/// with [`FreshPostgres::drop_database`].
-struct FreshPostgres {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl FreshPostgres {
-    async fn create() -> Option<Self> {
-        use sea_orm::ConnectionTrait as _;
-        let admin_url = std::env::var("XJZ_TEST_POSTGRES_URL").ok()?;
-        let admin = connect(&admin_url).await.unwrap();
-        let name = format!("xjz_worker_{:016x}", fastrand::u64(..));
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let url = format!("{base}/{name}");
-        Some(Self {
-            admin_url,
-            name,
-            url,
-        })
-    }
-
-    async fn drop_database(self) {
-        use sea_orm::ConnectionTrait as _;
-        let admin = connect(&self.admin_url).await.unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE {} WITH (FORCE)", self.name))
-            .await
-            .unwrap();
-    }
 }
 
 async fn setup_on(kind: ScenarioKind, database_url: Option<String>) -> TestEnv {
@@ -527,7 +493,7 @@ async fn a_worker_killed_mid_poll_leaves_its_order_to_the_next_worker_after_the_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn on_postgres_the_apalis_postgres_queue_carries_the_polls() {
-    let Some(database) = FreshPostgres::create().await else {
+    let Some(database) = FreshPostgres::create("xjz_worker").await else {
         eprintln!("XJZ_TEST_POSTGRES_URL not set: PostgreSQL test skipped");
         return;
     };
