@@ -10,6 +10,7 @@ use xjz_domain::ports::repository::{OrderFilter, PageRequest, SortDirection, Sor
 use xjz_domain::validation::{FieldError, FieldErrorCode, ValidationErrors};
 
 use crate::http::envelope::PageQuery;
+use crate::http::order_by;
 use crate::oplog::parse_time;
 
 /// The list's parameters, for the OpenAPI document (the handler parses the raw pairs).
@@ -221,50 +222,23 @@ fn time(errors: &mut ValidationErrors, value: &str) -> Option<chrono::DateTime<c
 }
 
 /// `[{"created_time":"desc"}, …]` (an object with several keys is read in its order).
+/// The columns the list can be ordered by.
+const SORT_COLUMNS: &[(&str, SortField)] = &[
+    ("id", SortField::Id),
+    ("created_time", SortField::CreatedTime),
+    ("updated_time", SortField::UpdatedTime),
+    ("order_status", SortField::OrderStatus),
+    ("next_query_time", SortField::NextQueryTime),
+];
+
 fn sort_keys(
     errors: &mut ValidationErrors,
     value: &str,
 ) -> Option<Vec<(SortField, SortDirection)>> {
-    let bad = |errors: &mut ValidationErrors, reason: &str| {
-        errors.push(FieldError::new("order_by", FieldErrorCode::Format, reason));
+    order_by::parse(value, SORT_COLUMNS).unwrap_or_else(|e| {
+        errors.push(e);
         None
-    };
-    if value.is_empty() {
-        return None;
-    }
-    let Ok(items) = serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(value)
-    else {
-        return bad(
-            errors,
-            r#"must be a JSON list like [{"created_time":"desc"}]"#,
-        );
-    };
-    let mut keys = Vec::new();
-    for (column, direction) in items.iter().flatten() {
-        let field = match column.as_str() {
-            "id" => SortField::Id,
-            "created_time" => SortField::CreatedTime,
-            "updated_time" => SortField::UpdatedTime,
-            "order_status" => SortField::OrderStatus,
-            "next_query_time" => SortField::NextQueryTime,
-            _ => {
-                return bad(
-                    errors,
-                    "columns: id, created_time, updated_time, order_status, next_query_time",
-                );
-            }
-        };
-        let direction = match direction.as_str() {
-            Some("asc") => SortDirection::Asc,
-            Some("desc") => SortDirection::Desc,
-            _ => return bad(errors, "directions: asc or desc"),
-        };
-        keys.push((field, direction));
-    }
-    if keys.is_empty() || keys.len() > 5 {
-        return bad(errors, "give 1 to 5 sort keys");
-    }
-    Some(keys)
+    })
 }
 
 #[cfg(test)]

@@ -5,4 +5,5 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod middleware;
+pub mod order_by;
 pub mod request_id;

@@ -4,11 +4,12 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xjz_domain::validation::{FieldError, FieldErrorCode, ValidationErrors};
-use xjz_persistence::platform::{OperationLogFilter, OperationLogRecord};
+use xjz_persistence::platform::{OperationLogFilter, OperationLogRecord, OperationLogSort};
 
 use crate::auth::{Caller, require};
 use crate::http::envelope::{Page, PageQuery, ok};
 use crate::http::error::ApiError;
+use crate::http::order_by;
 use crate::oplog::{OperationLogService, format_time, parse_time};
 
 /// The permission of the operation-log list.
@@ -22,7 +23,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Filters (all optional) and paging.
+/// The columns the list can be ordered by.
+const SORT_COLUMNS: &[(&str, OperationLogSort)] = &[
+    ("time", OperationLogSort::Time),
+    ("id", OperationLogSort::Id),
+    ("duration_ms", OperationLogSort::DurationMs),
+    ("outcome_code", OperationLogSort::OutcomeCode),
+    ("method", OperationLogSort::Method),
+    ("user_id", OperationLogSort::UserId),
+];
+
+/// Filters (all optional), order and paging.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OperationLogQuery {
     /// From 1 (default 1) to 1,000,000.
@@ -31,6 +42,10 @@ pub struct OperationLogQuery {
     /// 1–100 (default 10).
     #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u64>,
+    /// JSON list of `{column: "asc"|"desc"}`; columns: time, id, duration_ms, outcome_code,
+    /// method, user_id. Default `[{"time":"desc"}]` (newest first).
+    #[param(example = r#"[{"duration_ms":"desc"}]"#)]
+    pub order_by: Option<String>,
     pub user_id: Option<i64>,
     /// `POST`, `PATCH`, …
     pub method: Option<String>,
@@ -107,6 +122,12 @@ impl OperationLogQuery {
         };
         let from = time("time_from", self.time_from);
         let to = time("time_to", self.time_to);
+        let order_by = order_by::parse(self.order_by.as_deref().unwrap_or(""), SORT_COLUMNS)
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
+            .unwrap_or_default();
         let filter = OperationLogFilter {
             user_id: self.user_id,
             method: self.method,
@@ -115,6 +136,7 @@ impl OperationLogQuery {
             request_id: self.request_id,
             from,
             to,
+            order_by,
         };
         errors.into_result(|| (page_no, page_size, filter))
     }
@@ -125,11 +147,11 @@ impl OperationLogQuery {
     security(("bearer" = [])),
     params(OperationLogQuery),
     responses(
-        (status = 200, description = "a page, newest first", body = inline(crate::openapi::EnvelopeOf<crate::openapi::PageOf<OperationLogResponseData>>)),
+        (status = 200, description = "a page, newest first unless `order_by` says otherwise", body = inline(crate::openapi::EnvelopeOf<crate::openapi::PageOf<OperationLogResponseData>>)),
         (status = 400, description = "malformed query (10400)", body = crate::openapi::ErrorEnvelope),
         (status = 401, description = "not logged in (10401)", body = crate::openapi::ErrorEnvelope),
         (status = 403, description = "no permission (10403)", body = crate::openapi::ErrorEnvelope),
-        (status = 422, description = "bad paging or time (10422)", body = crate::openapi::ErrorEnvelope),
+        (status = 422, description = "bad paging, time or order_by (10422)", body = crate::openapi::ErrorEnvelope),
         (status = 500, description = "unexpected (10500)", body = crate::openapi::ErrorEnvelope),
     )
 )]

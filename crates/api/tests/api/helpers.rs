@@ -23,6 +23,9 @@ pub struct TestApp {
     pub store: SeaOrmPlatformStore,
     pub tenant_id: i64,
     pub static_dir: std::path::PathBuf,
+    /// The app's database (the app has its own pool on it).
+    pub db: xjz_persistence::DatabaseConnection,
+    _postgres: Option<FreshPostgres>,
     _dir: tempfile::TempDir,
 }
 
@@ -53,7 +56,14 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Config::default()).await
 }
 
-async fn database_url(dir: &std::path::Path) -> String {
+/// A PostgreSQL database made for one test app, dropped with it.
+struct FreshPostgres {
+    admin_url: String,
+    name: String,
+}
+
+/// The app's database URL, and the PostgreSQL database to drop afterwards when one was made.
+async fn database_url(dir: &std::path::Path) -> (String, Option<FreshPostgres>) {
     match std::env::var("XJZ_TEST_POSTGRES_URL") {
         Ok(base) if !base.is_empty() => {
             let name = format!("xjz_api_test_{}", uuid::Uuid::new_v4().simple());
@@ -64,9 +74,42 @@ async fn database_url(dir: &std::path::Path) -> String {
                 .await
                 .unwrap();
             let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
+            let url = format!("{prefix}/{name}");
+            (
+                url,
+                Some(FreshPostgres {
+                    admin_url: base,
+                    name,
+                }),
+            )
         }
-        _ => format!("sqlite://{}/xjz.db?mode=rwc", dir.display()),
+        _ => (format!("sqlite://{}/xjz.db?mode=rwc", dir.display()), None),
+    }
+}
+
+impl Drop for FreshPostgres {
+    /// Drops the database (`WITH (FORCE)` closes the app's pool) on a thread of its own: the
+    /// test's runtime cannot be blocked on from `drop`.
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                use sea_orm::ConnectionTrait as _;
+                let admin = xjz_persistence::connect(&admin_url).await.unwrap();
+                admin.execute_unprepared(&statement).await.map(drop)
+            })
+        })
+        .join();
+        assert!(
+            matches!(dropped, Ok(Ok(()))) || std::thread::panicking(),
+            "could not drop test database {}",
+            self.name
+        );
     }
 }
 
@@ -81,6 +124,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     )
     .unwrap();
     std::fs::write(static_dir.join("assets/app.js"), "console.log(1)").unwrap();
+    let (database_url, postgres) = database_url(dir.path()).await;
     let sim = xjz_alipay_sim::Simulator::start(xjz_alipay_sim::SimConfig {
         hang: Duration::from_secs(3),
         ..xjz_alipay_sim::SimConfig::default()
@@ -100,7 +144,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         ),
         ("XJZ__ALIPAY__TIMEOUT_SECS".into(), "1".into()),
         ("XJZ__EMBEDDED__SIMULATOR".into(), "false".into()),
-        ("XJZ__DATABASE__URL".into(), database_url(dir.path()).await),
+        ("XJZ__DATABASE__URL".into(), database_url.clone()),
         ("XJZ__DATABASE__AUTO_MIGRATE".into(), "true".into()),
         ("XJZ__SERVER__BIND".into(), "127.0.0.1:0".into()),
         (
@@ -132,7 +176,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let store = SeaOrmPlatformStore::new(db);
+    let store = SeaOrmPlatformStore::new(db.clone());
     let tenant = store.add_tenant("acme", "Acme").await.unwrap();
     TestApp {
         sim,
@@ -141,6 +185,8 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         store,
         tenant_id: tenant.id,
         static_dir,
+        db,
+        _postgres: postgres,
         _dir: dir,
     }
 }

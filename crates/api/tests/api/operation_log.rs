@@ -65,6 +65,38 @@ async fn mutating_requests_are_logged_without_bodies_or_credentials() {
     .await;
     assert_eq!(bad_time["code"], 10422);
     assert_eq!(bad_time["data"]["errors"][0]["field"], "time_from");
+    // Order: oldest first, then every mistake named at once.
+    let oldest_first = envelope(
+        app.get(
+            "/api/v1/system/operation-logs?order_by=%5B%7B%22time%22%3A%22asc%22%7D%5D",
+            Some(&token),
+        )
+        .await,
+    )
+    .await;
+    let codes: Vec<_> = oldest_first["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["outcome_code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(codes, [10401, 0], "{oldest_first}");
+    let bad = envelope(
+        app.get(
+            "/api/v1/system/operation-logs?order_by=%5B%7B%22password%22%3A%22asc%22%7D%5D&page_size=0",
+            Some(&token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(bad["code"], 10422);
+    let fields: Vec<_> = bad["data"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["page_size", "order_by"], "{bad}");
 }
 
 #[tokio::test]

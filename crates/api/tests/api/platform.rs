@@ -13,6 +13,36 @@ async fn healthz_and_readyz_answer_when_migrated() {
 }
 
 #[tokio::test]
+async fn readyz_answers_503_while_a_migration_is_pending() {
+    let app = spawn_app().await;
+    xjz_migration::run(&app.db, xjz_migration::MigrationCommand::Down)
+        .await
+        .unwrap();
+    let response = app.get("/readyz", None).await;
+    assert_eq!(response.status(), 503);
+    let body = envelope(response).await;
+    assert_eq!(body["code"], 10503, "{body}");
+    assert_eq!(body["data"]["reason"], "migrations pending", "{body}");
+    // Health is about the process, not the schema.
+    assert_eq!(envelope(app.get("/healthz", None).await).await["code"], 0);
+    xjz_migration::run(&app.db, xjz_migration::MigrationCommand::Up)
+        .await
+        .unwrap();
+    let ready = envelope(app.get("/readyz", None).await).await;
+    assert_eq!(ready["data"]["status"], "ready", "{ready}");
+}
+
+#[tokio::test]
+async fn probes_answer_10405_for_other_methods() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let response = app.client.post(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 405, "{path}");
+        assert_eq!(envelope(response).await["code"], 10405, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn metrics_count_requests_by_route_and_code() {
     let app = spawn_app().await;
     app.get("/api/v1/auth/me", None).await;

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 pub use operation_log::{
-    NewOperationLog, OperationLogFilter, OperationLogPage, OperationLogRecord,
+    NewOperationLog, OperationLogFilter, OperationLogPage, OperationLogRecord, OperationLogSort,
 };
 pub use roles::{BUILTIN_ROLES, BuiltinRole};
 

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _,
+    ColumnTrait as _, EntityTrait as _, Order, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
 };
+use xjz_domain::ports::repository::SortDirection;
 
 use super::entity::operation_log as row;
 use super::{PlatformError, SeaOrmPlatformStore};
@@ -35,8 +36,19 @@ pub struct OperationLogRecord {
     pub entry: NewOperationLog,
 }
 
-/// Filters of the list (all optional, combined with AND). The tenant is always given by the
-/// caller (from the token), never by the request.
+/// A column the list can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationLogSort {
+    Time,
+    Id,
+    DurationMs,
+    OutcomeCode,
+    Method,
+    UserId,
+}
+
+/// Filters of the list (all optional, combined with AND) and its order. The tenant is always
+/// given by the caller (from the token), never by the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OperationLogFilter {
     pub user_id: Option<i64>,
@@ -47,9 +59,12 @@ pub struct OperationLogFilter {
     pub request_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Sort keys, first the most significant; empty = newest first. Ties are broken by the
+    /// row id in the direction of the first key, so pages never overlap.
+    pub order_by: Vec<(OperationLogSort, SortDirection)>,
 }
 
-/// One page, newest first.
+/// One page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationLogPage {
     pub total: u64,
@@ -101,7 +116,7 @@ impl SeaOrmPlatformStore {
         Ok(())
     }
 
-    /// A page (`page_no` from 1) of a tenant's rows, newest first.
+    /// A page (`page_no` from 1) of a tenant's rows in the filter's order.
     ///
     /// # Errors
     /// The database failed.
@@ -135,9 +150,19 @@ impl SeaOrmPlatformStore {
             query = query.filter(row::Column::Time.lte(stored_time(to)));
         }
         let total = query.clone().count(&self.db).await?;
+        let newest_first = [(OperationLogSort::Time, SortDirection::Desc)];
+        let keys = if filter.order_by.is_empty() {
+            &newest_first[..]
+        } else {
+            &filter.order_by[..]
+        };
+        for (field, direction) in keys {
+            query = query.order_by(sort_column(*field), sea_order(*direction));
+        }
+        if !keys.iter().any(|(f, _)| *f == OperationLogSort::Id) {
+            query = query.order_by(row::Column::Id, sea_order(keys[0].1));
+        }
         let items = query
-            .order_by_desc(row::Column::Time)
-            .order_by_desc(row::Column::Id)
             .offset(page_no.saturating_sub(1).saturating_mul(page_size))
             .limit(page_size)
             .all(&self.db)
@@ -146,6 +171,24 @@ impl SeaOrmPlatformStore {
             .map(OperationLogRecord::from)
             .collect();
         Ok(OperationLogPage { total, items })
+    }
+}
+
+fn sort_column(field: OperationLogSort) -> row::Column {
+    match field {
+        OperationLogSort::Time => row::Column::Time,
+        OperationLogSort::Id => row::Column::Id,
+        OperationLogSort::DurationMs => row::Column::DurationMs,
+        OperationLogSort::OutcomeCode => row::Column::OutcomeCode,
+        OperationLogSort::Method => row::Column::Method,
+        OperationLogSort::UserId => row::Column::UserId,
+    }
+}
+
+fn sea_order(direction: SortDirection) -> Order {
+    match direction {
+        SortDirection::Asc => Order::Asc,
+        SortDirection::Desc => Order::Desc,
     }
 }
 

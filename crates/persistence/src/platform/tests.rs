@@ -1,6 +1,7 @@
 //! The platform store on a fresh SQLite database.
 
 use super::*;
+use xjz_domain::ports::repository::SortDirection;
 
 async fn store() -> (tempfile::TempDir, SeaOrmPlatformStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -62,7 +63,7 @@ async fn operation_logs_are_paged_filtered_and_tenant_scoped() {
                 route: "/api/v1/payment/facetoface/{id}".to_owned(),
                 target_id: Some(i.to_string()),
                 outcome_code: 0,
-                duration_ms: 3,
+                duration_ms: [7, 3, 9, 3, 1][i],
                 client_ip: Some("127.0.0.1".to_owned()),
                 request_id: Some(format!("r{i}")),
             })
@@ -89,4 +90,35 @@ async fn operation_logs_are_paged_filtered_and_tenant_scoped() {
         .await
         .unwrap();
     assert_eq!(posts.total, 2);
+    let order = |keys: Vec<(OperationLogSort, SortDirection)>| {
+        let store = &store;
+        async move {
+            let filter = OperationLogFilter {
+                order_by: keys,
+                ..OperationLogFilter::default()
+            };
+            let page = store.operation_logs(t.id, &filter, 1, 10).await.unwrap();
+            page.items
+                .into_iter()
+                .map(|r| r.entry.target_id.unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Ties (3 ms twice) are broken by id in the first key's direction.
+    assert_eq!(
+        order(vec![(OperationLogSort::DurationMs, SortDirection::Asc)]).await,
+        ["1", "3", "0", "2"]
+    );
+    assert_eq!(
+        order(vec![(OperationLogSort::DurationMs, SortDirection::Desc)]).await,
+        ["2", "0", "3", "1"]
+    );
+    assert_eq!(
+        order(vec![
+            (OperationLogSort::Method, SortDirection::Asc),
+            (OperationLogSort::Id, SortDirection::Desc)
+        ])
+        .await,
+        ["3", "1", "2", "0"]
+    );
 }
