@@ -4,7 +4,9 @@
 //! one-transaction-per-order path, so a million orders take minutes, not hours.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait as _, TransactionTrait as _};
+use sea_orm::{
+    ConnectionTrait as _, DatabaseConnection, DbBackend, EntityTrait as _, TransactionTrait as _,
+};
 use uuid::Uuid;
 use xjz_domain::application::{ApplicationDetails, ApplicationForm, ShopAddressForm};
 use xjz_domain::ids::{OrderId, TenantId, UserId};
@@ -55,6 +57,7 @@ pub async fn seed_orders(
     let tenants = options.tenants.max(1);
     let mut summary = SeedSummary::default();
     let mut batch = Vec::with_capacity(ROWS_PER_INSERT);
+    let mut next_analyze = 4_000;
     for i in 0..options.orders {
         let tenant = TenantId(i64::try_from(i % tenants)? + 1);
         let status = random_status(&mut rng);
@@ -71,13 +74,33 @@ pub async fn seed_orders(
             insert_states(db, &cipher, &batch).await?;
             summary.orders += batch.len() as u64;
             batch.clear();
+            if summary.orders >= next_analyze {
+                analyze(db).await?;
+                next_analyze = (next_analyze * 2).min(summary.orders + ANALYZE_EVERY);
+            }
         }
     }
     if !batch.is_empty() {
         insert_states(db, &cipher, &batch).await?;
         summary.orders += batch.len() as u64;
     }
+    analyze(db).await?;
     Ok(summary)
+}
+
+/// Most rows between two `ANALYZE`s of a PostgreSQL load (the first come at 4,000, 8,000, …).
+const ANALYZE_EVERY: u64 = 100_000;
+
+/// Refreshes PostgreSQL's statistics of the order table. Autovacuum's analyze lags a bulk
+/// load, and with statistics of an almost empty table the planner scanned the whole table
+/// for every batch's polling rows (`uuid IN (…)`): 1,000 rows/s at 100,000 rows instead of
+/// 6,000/s, measured. SQLite needs nothing.
+async fn analyze(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE pay_facetoface_order, pay_facetoface_poll")
+            .await?;
+    }
+    Ok(())
 }
 
 /// Inserts the states as new rows (their `id`s are ignored: the database assigns them),
