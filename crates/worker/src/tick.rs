@@ -13,10 +13,16 @@ use xjz_domain::ServiceError;
 use xjz_domain::ports::repository::DueOrder;
 
 use crate::WorkerService;
+use crate::job::POLL_QUEUE;
 use crate::metrics::WorkerMetrics;
 
 /// Orders claimed per `claim_due` call.
 pub const CLAIM_PAGE: u64 = 200;
+
+/// How long a finished poll job stays in the job storage before a tick deletes it. The
+/// order's own timeline keeps what happened; without this the job table grows by one row
+/// per poll forever (apalis keeps finished jobs).
+pub const FINISHED_JOB_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Where poll jobs go: the apalis storage the worker consumes.
 pub trait JobQueue: Send {
@@ -25,17 +31,51 @@ pub trait JobQueue: Send {
         &mut self,
         jobs: Vec<DueOrder>,
     ) -> impl Future<Output = Result<(), BoxDynError>> + Send;
+
+    /// Deletes this queue's poll jobs that finished (done, killed, or failed with no attempt
+    /// left) more than `older_than` ago; returns how many.
+    fn purge_finished(
+        &mut self,
+        older_than: Duration,
+    ) -> impl Future<Output = Result<u64, BoxDynError>> + Send;
 }
 
 impl JobQueue for SqliteStorage<DueOrder> {
     async fn enqueue(&mut self, jobs: Vec<DueOrder>) -> Result<(), BoxDynError> {
         self.push_bulk(jobs).await.map_err(|e| e.to_string().into())
     }
+
+    async fn purge_finished(&mut self, older_than: Duration) -> Result<u64, BoxDynError> {
+        // apalis-sqlite stores `done_at` as Unix seconds.
+        let purged = sqlx::query(
+            "DELETE FROM Jobs WHERE job_type = ?1 \
+             AND (status IN ('Done', 'Killed') OR (status = 'Failed' AND attempts >= max_attempts)) \
+             AND done_at IS NOT NULL AND done_at < CAST(strftime('%s', 'now') AS INTEGER) - ?2",
+        )
+        .bind(POLL_QUEUE)
+        .bind(i64::try_from(older_than.as_secs()).unwrap_or(i64::MAX))
+        .execute(self.pool())
+        .await?;
+        Ok(purged.rows_affected())
+    }
 }
 
 impl JobQueue for PostgresStorage<DueOrder> {
     async fn enqueue(&mut self, jobs: Vec<DueOrder>) -> Result<(), BoxDynError> {
         self.push_bulk(jobs).await.map_err(|e| e.to_string().into())
+    }
+
+    async fn purge_finished(&mut self, older_than: Duration) -> Result<u64, BoxDynError> {
+        let purged = sqlx::query(
+            "DELETE FROM apalis.jobs WHERE job_type = $1 \
+             AND (status IN ('Done', 'Killed') OR (status = 'Failed' AND attempts >= max_attempts)) \
+             AND done_at < now() - make_interval(secs => $2)",
+        )
+        .bind(POLL_QUEUE)
+        .bind(older_than.as_secs_f64())
+        .execute(self.pool())
+        .await?;
+        Ok(purged.rows_affected())
     }
 }
 
@@ -88,6 +128,8 @@ pub struct TickReport {
     pub claimed: u64,
     pub enqueued: u64,
     pub pages: u64,
+    /// Finished jobs deleted from the job storage ([`FINISHED_JOB_RETENTION`]).
+    pub purged: u64,
     pub elapsed: Duration,
 }
 
@@ -121,6 +163,7 @@ pub async fn run_tick<Q: JobQueue>(
         claimed: 0,
         enqueued: 0,
         pages: 0,
+        purged: 0,
         elapsed: Duration::ZERO,
     };
     let result = async {
@@ -151,6 +194,11 @@ pub async fn run_tick<Q: JobQueue>(
         Ok(())
     }
     .await;
+    // Housekeeping; a failure is logged and does not fail the tick.
+    match queue.purge_finished(FINISHED_JOB_RETENTION).await {
+        Ok(purged) => report.purged = purged,
+        Err(error) => tracing::warn!(error.message = %error, "purging finished jobs failed"),
+    }
     report.elapsed = started.elapsed();
     metrics.tick(report.claimed, report.enqueued);
     metrics.set_outstanding(outstanding.get());
@@ -160,6 +208,7 @@ pub async fn run_tick<Q: JobQueue>(
                 claimed = report.claimed,
                 enqueued = report.enqueued,
                 pages = report.pages,
+                purged = report.purged,
                 outstanding = outstanding.get(),
                 elapsed_ms = u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
                 "tick"
@@ -178,5 +227,125 @@ pub async fn run_tick<Q: JobQueue>(
             );
             Err(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use apalis_sqlite::{SqliteConnectOptions, SqlitePool};
+    use xjz_domain::{OrderId, TenantId};
+
+    use super::*;
+
+    fn due(n: i64) -> Vec<DueOrder> {
+        (1..=n)
+            .map(|i| DueOrder {
+                tenant_id: TenantId(1),
+                order_id: OrderId(i),
+            })
+            .collect()
+    }
+
+    /// Marks the `n` oldest jobs finished `age_secs` ago with `status`.
+    async fn finish(pool: &SqlitePool, status: &str, attempts: i64, age_secs: i64, n: i64) {
+        sqlx::query(
+            "UPDATE Jobs SET status = ?1, attempts = ?2, \
+             done_at = CAST(strftime('%s', 'now') AS INTEGER) - ?3 \
+             WHERE ROWID IN (SELECT ROWID FROM Jobs WHERE status = 'Pending' ORDER BY ROWID LIMIT ?4)",
+        )
+        .bind(status)
+        .bind(attempts)
+        .bind(age_secs)
+        .bind(n)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn only_jobs_finished_before_the_retention_are_purged() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("jobs.db"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        SqliteStorage::setup(&pool).await.unwrap();
+        let config = apalis_sqlite::Config::default().queue(POLL_QUEUE);
+        let mut storage = SqliteStorage::<DueOrder>::new(&pool).with_config(config);
+        storage.enqueue(due(10)).await.unwrap();
+        let day = 24 * 60 * 60;
+        finish(&pool, "Done", 1, day + 60, 2).await; // purged
+        finish(&pool, "Killed", 1, day + 60, 1).await; // purged
+        finish(&pool, "Failed", 25, day + 60, 1).await; // out of attempts: purged
+        finish(&pool, "Failed", 1, day + 60, 1).await; // will be retried: kept
+        finish(&pool, "Done", 1, 60, 2).await; // recent: kept
+        // 3 left pending: kept.
+        let purged = storage
+            .purge_finished(FINISHED_JOB_RETENTION)
+            .await
+            .unwrap();
+        assert_eq!(purged, 4);
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM Jobs")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 6);
+        assert_eq!(
+            storage
+                .purge_finished(Duration::from_secs(0))
+                .await
+                .unwrap(),
+            2,
+            "the recent ones go with no retention"
+        );
+    }
+
+    #[tokio::test]
+    async fn postgres_purge_keeps_recent_and_retryable_jobs() {
+        let Ok(admin_url) = std::env::var("XJZ_TEST_POSTGRES_URL") else {
+            return;
+        };
+        let admin = apalis_postgres::PgPool::connect(&admin_url).await.unwrap();
+        let name = format!("xjz_purge_{:016x}", fastrand::u64(..));
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let (base, _) = admin_url.rsplit_once('/').unwrap();
+        let pool = apalis_postgres::PgPool::connect(&format!("{base}/{name}"))
+            .await
+            .unwrap();
+        PostgresStorage::setup(&pool).await.unwrap();
+        let config = apalis_postgres::Config::default().queue(POLL_QUEUE);
+        let mut storage = PostgresStorage::<DueOrder>::new(&pool).with_config(config);
+        storage.enqueue(due(5)).await.unwrap();
+        for (status, attempts, age_secs, n) in [
+            ("Done", 1, 90_000, 1),
+            ("Failed", 25, 90_000, 1),
+            ("Failed", 1, 90_000, 1),
+            ("Done", 1, 60, 1),
+        ] {
+            sqlx::query(
+                "UPDATE apalis.jobs SET status = $1, attempts = $2, \
+                 done_at = now() - make_interval(secs => $3) \
+                 WHERE id IN (SELECT id FROM apalis.jobs WHERE status = 'Pending' ORDER BY id LIMIT $4)",
+            )
+            .bind(status)
+            .bind(attempts)
+            .bind(f64::from(age_secs))
+            .bind(n)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        let purged = storage.purge_finished(FINISHED_JOB_RETENTION).await;
+        pool.close().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE {name} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await
+        .unwrap();
+        assert_eq!(purged.unwrap(), 2);
     }
 }
