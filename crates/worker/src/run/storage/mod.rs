@@ -10,6 +10,7 @@ use apalis::layers::retry::RetryPolicy;
 use apalis::prelude::{BackendExt, BoxDynError, Monitor, WorkerBuilder, WorkerBuilderExt};
 use apalis_postgres::{PgPool, PostgresStorage};
 use apalis_sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteStorage};
+use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use tokio::sync::watch;
 use xjz_domain::ports::repository::DueOrder;
 
@@ -112,21 +113,32 @@ pub(crate) async fn run_sqlite(
         std::fs::create_dir_all(parent)
             .map_err(|e| WorkerError::JobStorage(format!("{}: {e}", parent.display())))?;
     }
+    fn job_storage(e: impl std::fmt::Display) -> WorkerError {
+        WorkerError::JobStorage(e.to_string())
+    }
     let options = SqliteConnectOptions::new()
         .filename(&path)
         .create_if_missing(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    // apalis' setup also sets per-connection pragmas on the connection it runs on —
+    // `synchronous = OFF` and a 64,000-page cache, which held the job table of a 100,000-order
+    // drain in memory (peak RSS 49.9 MiB, growing with the jobs). So it runs on a pool of its
+    // own; the worker's pool keeps SQLite's default 2 MB cache and a durable WAL.
+    let setup = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone())
+        .await
+        .map_err(job_storage)?;
+    SqliteStorage::setup(&setup).await.map_err(job_storage)?;
+    drop_lock_index(&setup).await.map_err(job_storage)?;
+    setup.close().await;
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
         .await
-        .map_err(|e| WorkerError::JobStorage(e.to_string()))?;
-    SqliteStorage::setup(&pool)
-        .await
-        .map_err(|e| WorkerError::JobStorage(e.to_string()))?;
-    drop_lock_index(&pool)
-        .await
-        .map_err(|e| WorkerError::JobStorage(e.to_string()))?;
+        .map_err(job_storage)?;
     let config = apalis_sqlite::Config::default().queue(POLL_QUEUE);
     let storage = SqliteStorage::<DueOrder>::new(&pool).with_config(config);
     let result = run_with_storage!(plan, storage, shutdown);
