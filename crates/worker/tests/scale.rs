@@ -338,6 +338,19 @@ async fn three_workers_on_postgres_query_each_of_1000_due_orders_exactly_once() 
         );
     }
     drop(fleet);
+    // The job storage's `lock_by` index is gone (the ack's plan trap, storage/mod.rs).
+    let db = connect(&database.url).await.unwrap();
+    let lock_index = sea_orm::ConnectionTrait::query_one_raw(
+        &db,
+        sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT indexname FROM pg_indexes WHERE indexname = 'idx_apalis_jobs_lock_by'",
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(lock_index.is_none(), "idx_apalis_jobs_lock_by still there");
+    db.close().await.unwrap();
     database.drop_database().await;
 }
 
