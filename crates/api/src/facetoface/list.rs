@@ -92,7 +92,7 @@ pub fn parse(
             "page_no" => paging.page_no = number(&mut errors, name, value),
             "page_size" => paging.page_size = number(&mut errors, name, value),
             "order_by" => {
-                if let Some(sort) = sort_keys(&mut errors, value) {
+                if let Some(sort) = order_by::parse_into(&mut errors, value, SORT_COLUMNS) {
                     order_by = sort;
                 }
             }
@@ -230,16 +230,6 @@ const SORT_COLUMNS: &[(&str, SortField)] = &[
     ("order_status", SortField::OrderStatus),
     ("next_query_time", SortField::NextQueryTime),
 ];
-
-fn sort_keys(
-    errors: &mut ValidationErrors,
-    value: &str,
-) -> Option<Vec<(SortField, SortDirection)>> {
-    order_by::parse(value, SORT_COLUMNS).unwrap_or_else(|e| {
-        errors.push(e);
-        None
-    })
-}
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! `[{"created_time":"desc"}]`, checked against the columns the list allows.
 
 use xjz_domain::ports::repository::SortDirection;
-use xjz_domain::validation::{FieldError, FieldErrorCode};
+use xjz_domain::validation::{FieldError, FieldErrorCode, ValidationErrors};
 
 /// Most sort keys one request may give.
 const MAX_KEYS: usize = 5;
@@ -49,6 +49,18 @@ pub fn parse<T: Copy>(
         return Err(bad(format!("give 1 to {MAX_KEYS} sort keys")));
     }
     Ok(Some(keys))
+}
+
+/// [`parse`], recording its error among the request's other field errors.
+pub fn parse_into<T: Copy>(
+    errors: &mut ValidationErrors,
+    value: &str,
+    columns: &[(&str, T)],
+) -> Option<Vec<(T, SortDirection)>> {
+    parse(value, columns).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    })
 }
 
 #[cfg(test)]

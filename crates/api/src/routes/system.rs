@@ -122,11 +122,9 @@ impl OperationLogQuery {
         };
         let from = time("time_from", self.time_from);
         let to = time("time_to", self.time_to);
-        let order_by = order_by::parse(self.order_by.as_deref().unwrap_or(""), SORT_COLUMNS)
-            .unwrap_or_else(|e| {
-                errors.push(e);
-                None
-            })
+        let order_by = self
+            .order_by
+            .and_then(|value| order_by::parse_into(&mut errors, &value, SORT_COLUMNS))
             .unwrap_or_default();
         let filter = OperationLogFilter {
             user_id: self.user_id,
