@@ -38,6 +38,9 @@ pub trait JobQueue: Send {
         &mut self,
         older_than: Duration,
     ) -> impl Future<Output = Result<u64, BoxDynError>> + Send;
+
+    /// Brings the storage's planner statistics up to date after a tick changed many rows.
+    fn refresh_statistics(&mut self) -> impl Future<Output = Result<(), BoxDynError>> + Send;
 }
 
 impl JobQueue for SqliteStorage<DueOrder> {
@@ -58,6 +61,13 @@ impl JobQueue for SqliteStorage<DueOrder> {
         .await?;
         Ok(purged.rows_affected())
     }
+
+    /// Nothing to do: SQLite plans by the indexes it has, not by the table's size, unless
+    /// `ANALYZE` has written `sqlite_stat1` (nobody runs it on the job file). The one plan
+    /// that went wrong as the table grew is handled by dropping `LIdx` (`run::storage`).
+    async fn refresh_statistics(&mut self) -> Result<(), BoxDynError> {
+        Ok(())
+    }
 }
 
 impl JobQueue for PostgresStorage<DueOrder> {
@@ -76,6 +86,21 @@ impl JobQueue for PostgresStorage<DueOrder> {
         .execute(self.pool())
         .await?;
         Ok(purged.rows_affected())
+    }
+
+    /// `ANALYZE apalis.jobs`. PostgreSQL keeps the generic plan of a prepared statement until
+    /// something invalidates it, and a plan made while the table was small stays a sequential
+    /// scan as it grows: apalis' ack (prepared once per pooled connection by sqlx) was caught
+    /// planned as a hash join over the whole table when a tick enqueued 100,000 jobs — 16 ms
+    /// per ack instead of 0.5, the PostgreSQL drain held at ~115 polls/s (`perf` of the
+    /// backends: 11 % in `HeapTupleSatisfiesVisibility` under a seq scan feeding a hash).
+    /// `ANALYZE` refreshes the statistics and invalidates those plans; autovacuum would do it
+    /// eventually, when it runs at all.
+    async fn refresh_statistics(&mut self) -> Result<(), BoxDynError> {
+        sqlx::query("ANALYZE apalis.jobs")
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }
 
@@ -199,6 +224,11 @@ pub async fn run_tick<Q: JobQueue>(
         Ok(purged) => report.purged = purged,
         Err(error) => tracing::warn!(error.message = %error, "purging finished jobs failed"),
     }
+    if report.enqueued + report.purged > 0
+        && let Err(error) = queue.refresh_statistics().await
+    {
+        tracing::warn!(error.message = %error, "refreshing the job storage's statistics failed");
+    }
     report.elapsed = started.elapsed();
     metrics.tick(report.claimed, report.enqueued);
     metrics.set_outstanding(outstanding.get());
@@ -300,24 +330,53 @@ mod tests {
         );
     }
 
+    /// A fresh PostgreSQL database with apalis' tables, on `XJZ_TEST_POSTGRES_URL`'s server.
+    struct FreshJobs {
+        admin: apalis_postgres::PgPool,
+        name: String,
+        pool: apalis_postgres::PgPool,
+    }
+
+    impl FreshJobs {
+        async fn create(prefix: &str) -> Option<Self> {
+            let admin_url = std::env::var("XJZ_TEST_POSTGRES_URL").ok()?;
+            let admin = apalis_postgres::PgPool::connect(&admin_url).await.unwrap();
+            let name = format!("{prefix}_{:016x}", fastrand::u64(..));
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .unwrap();
+            let (base, _) = admin_url.rsplit_once('/').unwrap();
+            let pool = apalis_postgres::PgPool::connect(&format!("{base}/{name}"))
+                .await
+                .unwrap();
+            PostgresStorage::setup(&pool).await.unwrap();
+            Some(Self { admin, name, pool })
+        }
+
+        fn storage(&self) -> PostgresStorage<DueOrder> {
+            let config = apalis_postgres::Config::default().queue(POLL_QUEUE);
+            PostgresStorage::<DueOrder>::new(&self.pool).with_config(config)
+        }
+
+        async fn drop_database(self) {
+            self.pool.close().await;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE {} WITH (FORCE)",
+                self.name
+            )))
+            .execute(&self.admin)
+            .await
+            .unwrap();
+        }
+    }
+
     #[tokio::test]
     async fn postgres_purge_keeps_recent_and_retryable_jobs() {
-        let Ok(admin_url) = std::env::var("XJZ_TEST_POSTGRES_URL") else {
+        let Some(jobs) = FreshJobs::create("xjz_purge").await else {
             return;
         };
-        let admin = apalis_postgres::PgPool::connect(&admin_url).await.unwrap();
-        let name = format!("xjz_purge_{:016x}", fastrand::u64(..));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let pool = apalis_postgres::PgPool::connect(&format!("{base}/{name}"))
-            .await
-            .unwrap();
-        PostgresStorage::setup(&pool).await.unwrap();
-        let config = apalis_postgres::Config::default().queue(POLL_QUEUE);
-        let mut storage = PostgresStorage::<DueOrder>::new(&pool).with_config(config);
+        let mut storage = jobs.storage();
         storage.enqueue(due(5)).await.unwrap();
         for (status, attempts, age_secs, n) in [
             ("Done", 1, 90_000, 1),
@@ -334,18 +393,118 @@ mod tests {
             .bind(attempts)
             .bind(f64::from(age_secs))
             .bind(n)
-            .execute(&pool)
+            .execute(&jobs.pool)
             .await
             .unwrap();
         }
         let purged = storage.purge_finished(FINISHED_JOB_RETENTION).await;
-        pool.close().await;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE {name} WITH (FORCE)"
-        )))
-        .execute(&admin)
+        jobs.drop_database().await;
+        assert_eq!(purged.unwrap(), 2);
+    }
+
+    /// apalis-postgres 1.0.0's `queries/task/handle_result.sql` (the ack).
+    const POSTGRES_ACK: &str = "WITH j AS (SELECT (value ->> 'task_id')::text AS task_id, \
+        (value ->> 'attempt')::integer AS attempt, value -> 'result' AS result, \
+        value ->> 'status' AS status FROM jsonb_array_elements($1::jsonb) AS value), \
+        locked AS (SELECT jobs.id FROM apalis.jobs AS jobs INNER JOIN j ON j.task_id = jobs.id \
+        WHERE jobs.lock_by = $2 ORDER BY jobs.id FOR UPDATE) \
+        UPDATE apalis.jobs AS jobs SET status = j.status, attempts = j.attempt, \
+        last_result = j.result, done_at = NOW() FROM j INNER JOIN locked ON locked.id = j.task_id \
+        WHERE jobs.id = locked.id";
+
+    /// A statement prepared on one connection with PostgreSQL's generic plan forced: what a
+    /// prepared statement runs after its first five executions (sqlx prepares each statement
+    /// once per connection), made deterministic.
+    struct GenericPlan(sqlx::pool::PoolConnection<sqlx::Postgres>);
+
+    impl GenericPlan {
+        async fn prepare(pool: &apalis_postgres::PgPool, name_and_types: &str, sql: &str) -> Self {
+            let mut conn = pool.acquire().await.unwrap();
+            for statement in [
+                "SET plan_cache_mode = force_generic_plan".to_owned(),
+                format!("PREPARE {name_and_types} AS {sql}"),
+            ] {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+            }
+            Self(conn)
+        }
+
+        /// The plan `EXPLAIN EXECUTE …` shows, one line per node.
+        async fn explain(&mut self, execute: &str) -> String {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("EXPLAIN EXECUTE {execute}")))
+                .fetch_all(&mut *self.0)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| sqlx::Row::get::<String, _>(row, 0))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    }
+
+    #[tokio::test]
+    async fn postgres_statistics_refresh_replans_the_ack_after_a_burst() {
+        let Some(jobs) = FreshJobs::create("xjz_replan").await else {
+            return;
+        };
+        // Autovacuum (when the server runs it) would refresh the plan on its own, some time.
+        sqlx::query("ALTER TABLE apalis.jobs SET (autovacuum_enabled = false)")
+            .execute(&jobs.pool)
+            .await
+            .unwrap();
+        crate::run::tune_postgres_storage(&jobs.pool).await.unwrap();
+        let mut ack = GenericPlan::prepare(&jobs.pool, "ack(jsonb, text)", POSTGRES_ACK).await;
+        let ack_plan = "ack('[]', 'worker')";
+        // Planned on the empty table.
+        let empty = ack.explain(ack_plan).await;
+        assert!(empty.contains("Seq Scan on jobs"), "{empty}");
+        let mut storage = jobs.storage();
+        storage.enqueue(due(100_000)).await.unwrap();
+        let stale = ack.explain(ack_plan).await;
+        storage.refresh_statistics().await.unwrap();
+        let fresh = ack.explain(ack_plan).await;
+        drop(ack);
+        jobs.drop_database().await;
+        assert!(
+            stale.contains("Seq Scan on jobs"),
+            "the plan did not go stale:\n{stale}"
+        );
+        assert!(
+            fresh.contains("Index Scan using jobs_pkey") && !fresh.contains("Seq Scan on jobs"),
+            "{fresh}"
+        );
+    }
+
+    #[tokio::test]
+    async fn postgres_fetch_takes_its_jobs_by_key_however_large_the_table() {
+        let Some(jobs) = FreshJobs::create("xjz_fetch").await else {
+            return;
+        };
+        crate::run::tune_postgres_storage(&jobs.pool).await.unwrap();
+        let mut storage = jobs.storage();
+        storage.enqueue(due(100_000)).await.unwrap();
+        storage.refresh_statistics().await.unwrap();
+        // The installed function's body, prepared as it is (positional parameters).
+        let body: String = sqlx::query_scalar(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'get_jobs' \
+             AND pronamespace = 'apalis'::regnamespace",
+        )
+        .fetch_one(&jobs.pool)
         .await
         .unwrap();
-        assert_eq!(purged.unwrap(), 2);
+        let mut fetch =
+            GenericPlan::prepare(&jobs.pool, "get_jobs_body(text, text, integer)", &body).await;
+        let plan = fetch
+            .explain("get_jobs_body('worker', 'xjz::facetoface::poll_order', 10)")
+            .await;
+        drop(fetch);
+        jobs.drop_database().await;
+        assert!(
+            plan.contains("Index Scan using jobs_pkey on jobs j") && !plan.contains("Seq Scan"),
+            "{plan}"
+        );
     }
 }

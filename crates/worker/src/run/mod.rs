@@ -2,6 +2,9 @@
 
 mod storage;
 
+#[cfg(test)]
+pub(crate) use storage::tune_postgres_storage;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

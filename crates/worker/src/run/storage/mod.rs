@@ -173,12 +173,7 @@ pub(crate) async fn run_postgres(
     PostgresStorage::setup(&pool)
         .await
         .map_err(|e| WorkerError::JobStorage(e.to_string()))?;
-    // The same plan trap as SQLite's (see `drop_lock_index`): apalis-postgres' ack joins the
-    // acked ids to `apalis.jobs … WHERE lock_by = $2`, and with statistics that lag a burst of
-    // jobs PostgreSQL walks every job this worker locked through this index — 20 ms per ack
-    // at 100,000 jobs against 0.2–0.5 ms by the primary key (EXPLAIN ANALYZE, measured).
-    sqlx::query("DROP INDEX IF EXISTS apalis.idx_apalis_jobs_lock_by")
-        .execute(&pool)
+    tune_postgres_storage(&pool)
         .await
         .map_err(|e| WorkerError::JobStorage(e.to_string()))?;
     let config = apalis_postgres::Config::default().queue(POLL_QUEUE);
@@ -187,6 +182,70 @@ pub(crate) async fn run_postgres(
     pool.close().await;
     result
 }
+
+/// Fixes two plans of apalis-postgres 1.0 that grow with the job table (both measured on a
+/// drain of 100,000 orders, see docs/performance.md); run after `PostgresStorage::setup`,
+/// which never undoes them (its migrations are applied once).
+///
+/// 1. Drops every index of `apalis.jobs` on `lock_by` alone, whatever its name. apalis'
+///    ack joins the acked ids to `apalis.jobs … WHERE lock_by = $2`, and with statistics that
+///    lag a burst of jobs PostgreSQL walks every job this worker locked through such an index
+///    — 20 ms per ack at 100,000 jobs against 0.2–0.5 ms by the primary key (the same trap as
+///    SQLite's, see [`drop_lock_index`]). apalis creates two: `idx_apalis_jobs_lock_by` and,
+///    from its first migration, `lidx` (its "streamline" migration drops the other old
+///    indexes but not that one); `pg_stat_user_indexes` showed `lidx` reading 150 million
+///    entries in 6,900 scans of one drain.
+/// 2. Replaces `apalis.get_jobs` (the fetch) with the same statement written so that its
+///    plan cannot depend on the table's size. apalis' version selects the ids in a CTE with
+///    `LIMIT v_job_count`; a SQL function's `LIMIT` is a parameter, which PostgreSQL guesses
+///    at 10 % of the rows, so the `UPDATE … FROM` the CTE became a hash join over a
+///    sequential scan of the whole table: 38–45 ms per fetch of 10 jobs at 100,000 jobs,
+///    capping the drain at ~170 polls/s. Matching `id = ANY(ARRAY(…))` looks the chosen ids
+///    up by the primary key: 0.35 ms (EXPLAIN ANALYZE of both, same data). Same arguments,
+///    same rows locked and returned; positional parameters so that a test can prepare the
+///    installed body as it is.
+pub(crate) async fn tune_postgres_storage(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DO $$ DECLARE ix regclass; BEGIN \
+           FOR ix IN SELECT i.indexrelid::regclass FROM pg_index i \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+             WHERE i.indrelid = 'apalis.jobs'::regclass AND i.indnatts = 1 \
+               AND a.attname = 'lock_by' \
+           LOOP EXECUTE format('DROP INDEX IF EXISTS %s', ix); END LOOP; END $$",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::raw_sql(POSTGRES_GET_JOBS)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// `apalis.get_jobs` as [`tune_postgres_storage`] installs it.
+const POSTGRES_GET_JOBS: &str = "\
+CREATE OR REPLACE FUNCTION apalis.get_jobs(
+    worker_id TEXT,
+    v_job_type TEXT,
+    v_job_count INTEGER DEFAULT 5
+)
+RETURNS SETOF apalis.jobs
+LANGUAGE sql
+VOLATILE
+AS $$
+    UPDATE apalis.jobs j
+    SET status = 'Queued', lock_by = $1, lock_at = now()
+    WHERE j.id = ANY (ARRAY(
+        SELECT id
+        FROM apalis.jobs
+        WHERE (status = 'Pending' OR (status = 'Failed' AND attempts < max_attempts))
+          AND run_at < now()
+          AND job_type = $2
+        ORDER BY priority DESC, run_at ASC
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED
+    ))
+    RETURNING j.*;
+$$";
 
 #[cfg(test)]
 mod tests {
