@@ -10,6 +10,12 @@ use xjz_migration::{MigrationCommand, MigrationState};
 /// How long an SQLite writer waits for the write lock before failing.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// SQLite's page cache per pooled connection, KiB (`PRAGMA cache_size = -N`). SQLite's own
+/// default is 2,000 KiB, and each connection of a pool fills its own: the worker's ten grew
+/// its peak RSS from 21.6 MiB (1,000 orders) to 50.1 MiB (100,000) as the database outgrew
+/// them. Pages missed here are read from the kernel's page cache (one `pread` each).
+pub const SQLITE_CACHE_KIB: u32 = 1024;
+
 /// How often the background checkpointer copies the SQLite WAL into the database file.
 const SQLITE_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
@@ -17,7 +23,7 @@ const SQLITE_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 ///
 /// SQLite: creates the file's directory, and every pooled connection runs in WAL mode
 /// (readers do not block the writer), with a 5 s busy timeout, `synchronous = NORMAL`
-/// (safe with WAL) and foreign keys on. Checkpoints run in the background
+/// (safe with WAL), foreign keys on and a [`SQLITE_CACHE_KIB`] page cache. Checkpoints run in the background
 /// ([`SQLITE_CHECKPOINT_EVERY`]), not on the request path: SQLite's automatic checkpoint
 /// runs inside the `COMMIT` that crosses 1,000 WAL pages, so the request storing an
 /// application's images (up to 25 MB, ~6,000 pages) also paid for copying them into the
@@ -37,6 +43,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
+                .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
                 .pragma("wal_autocheckpoint", "0")
                 // A WAL grown by a burst of images is truncated back after the next reset.
                 .pragma("journal_size_limit", "67108864")
@@ -129,5 +136,17 @@ mod tests {
             );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_have_the_bounded_page_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("c.db").display());
+        let db = connect(&url).await.unwrap();
+        let kib: i64 = sea_orm::sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(db.get_sqlite_connection_pool())
+            .await
+            .unwrap();
+        assert_eq!(kib, -i64::from(SQLITE_CACHE_KIB));
     }
 }

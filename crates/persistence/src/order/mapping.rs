@@ -332,7 +332,8 @@ pub(crate) fn image_model(
         order_id: Set(order_id.0),
         kind: Set(image.kind().field_name().to_owned()),
         format: Set(image.format().extension().to_owned()),
-        bytes: Set(image.bytes().to_vec()),
+        // Moved into the built statement by the caller (`insert_images`).
+        bytes: Set(Vec::new()),
         size: Set(i32::try_from(image.len())?),
         created_time: Set(stored_time(now)),
     })

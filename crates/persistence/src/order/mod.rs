@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, TransactionTrait as _,
+    QueryFilter as _, QueryOrder as _, QueryTrait as _, TransactionTrait as _, Value,
 };
 use xjz_domain::application::{ApplicationImages, Image};
 use xjz_domain::ids::{OrderId, TenantId};
@@ -150,12 +150,23 @@ async fn insert_images<C: ConnectionTrait>(
 ) -> Result<(), RepositoryError> {
     // One statement per image: a batch of five 5 MB blobs is one 25 MB statement otherwise.
     // Without RETURNING: `ActiveModel::insert` reads the whole row back, blob included
-    // (a third of the time of storing five 5 MB images, measured).
+    // (a third of the time of storing five 5 MB images, measured). The statement is built
+    // around an empty blob and the bytes are moved in afterwards: building it clones every
+    // value, one more 5 MB copy per image.
+    let backend = txn.get_database_backend();
     for image in images {
-        order_image::Entity::insert(mapping::image_model(order_id, image, now)?)
-            .exec_without_returning(txn)
-            .await
-            .map_err(unexpected)?;
+        let mut statement = backend.build(
+            &order_image::Entity::insert(mapping::image_model(order_id, image, now)?).into_query(),
+        );
+        let blob = statement
+            .values
+            .as_mut()
+            .and_then(|values| values.0.iter_mut().find(|v| matches!(v, Value::Bytes(_))))
+            .ok_or_else(|| {
+                RepositoryError::Unexpected(anyhow::anyhow!("no blob in the image insert"))
+            })?;
+        *blob = Value::Bytes(Some(image.bytes().to_vec()));
+        txn.execute_raw(statement).await.map_err(unexpected)?;
     }
     Ok(())
 }
