@@ -10,10 +10,11 @@ use xjz_migration::{MigrationCommand, MigrationState};
 /// How long an SQLite writer waits for the write lock before failing.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// SQLite's page cache per pooled connection, KiB (`PRAGMA cache_size = -N`). SQLite's own
-/// default is 2,000 KiB, and each connection of a pool fills its own: the worker's ten grew
-/// its peak RSS from 21.6 MiB (1,000 orders) to 50.1 MiB (100,000) as the database outgrew
-/// them. Pages missed here are read from the kernel's page cache (one `pread` each).
+/// SQLite's page cache per pooled connection, KiB (`PRAGMA cache_size = -N`); SQLite's own
+/// default is 2,000 KiB. Each connection fills its own as the database outgrows it: with the
+/// job storage's smaller cache this took the worker's peak RSS in a 100,000-order drain from
+/// 53.1 to 39.7 MiB at the same rate (docs/performance.md). Pages missed here are read from
+/// the kernel's page cache (one `pread` each).
 pub const SQLITE_CACHE_KIB: u32 = 1024;
 
 /// How often the background checkpointer copies the SQLite WAL into the database file.
@@ -23,12 +24,12 @@ const SQLITE_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 ///
 /// SQLite: creates the file's directory, and every pooled connection runs in WAL mode
 /// (readers do not block the writer), with a 5 s busy timeout, `synchronous = NORMAL`
-/// (safe with WAL), foreign keys on and a [`SQLITE_CACHE_KIB`] page cache. Checkpoints run in the background
-/// ([`SQLITE_CHECKPOINT_EVERY`]), not on the request path: SQLite's automatic checkpoint
-/// runs inside the `COMMIT` that crosses 1,000 WAL pages, so the request storing an
-/// application's images (up to 25 MB, ~6,000 pages) also paid for copying them into the
-/// database file — ~60 % of the database time of such a request, measured. Must be called
-/// inside a Tokio runtime.
+/// (safe with WAL), foreign keys on and a [`SQLITE_CACHE_KIB`] page cache. Checkpoints run
+/// in the background ([`SQLITE_CHECKPOINT_EVERY`]), not on the request path: SQLite's
+/// automatic checkpoint runs inside the `COMMIT` that crosses 1,000 WAL pages, so the request
+/// storing an application's images (up to 25 MB, ~6,000 pages) also paid for copying them
+/// into the database file — ~60 % of the database time of such a request, measured. Must be
+/// called inside a Tokio runtime.
 ///
 /// # Errors
 /// The directory cannot be created, or the database refuses the connection.

@@ -93,8 +93,8 @@ pub struct ReceivedForm {
     pub version: Option<String>,
     /// Hex SHA-256 of the request in canonical form: the parts sorted by name, each name and
     /// value (text as sent; an image as its own SHA-256) prefixed with its length; `version`
-    /// and empty file parts left out. Equal for the same request in any part order, different when any
-    /// byte differs. Idempotency keys compare requests by it.
+    /// and empty file parts left out. Equal for the same request in any part order,
+    /// different when any byte differs. Idempotency keys compare requests by it.
     pub fingerprint: String,
 }
 
