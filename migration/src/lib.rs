@@ -12,6 +12,7 @@ mod m20261126_000001_create_facetoface_order;
 mod m20261126_000002_create_sys_tables;
 mod m20261126_000003_create_idempotency_key;
 mod m20261126_000004_create_facetoface_poll;
+mod m20261127_000005_image_files;
 
 use std::fmt;
 use std::str::FromStr;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_sys_tables::Migration),
             Box::new(m20261126_000003_create_idempotency_key::Migration),
             Box::new(m20261126_000004_create_facetoface_poll::Migration),
+            Box::new(m20261127_000005_image_files::Migration),
         ]
     }
 }

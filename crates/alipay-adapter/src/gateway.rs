@@ -106,8 +106,8 @@ impl From<&Image> for ImageFile {
             field: image.kind().field_name(),
             file_name: image.file_name(),
             mime: image.format().mime(),
-            // The one copy of the image: the port lends the images, the request body owns them.
-            bytes: image.bytes().to_vec(),
+            // Shared, not copied: the request body streams the image's own bytes.
+            bytes: image.shared_bytes(),
         }
     }
 }

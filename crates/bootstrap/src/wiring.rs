@@ -10,7 +10,8 @@ use xjz_domain::FacetofaceService;
 use xjz_domain::ports::SystemClock;
 use xjz_domain::service::ServiceConfig;
 use xjz_persistence::{
-    CryptoError, DataKeys, DatabaseConnection, SeaOrmIdempotencyStore, SeaOrmOrderRepository,
+    CryptoError, DataKeys, DatabaseConnection, ImageFiles, SeaOrmIdempotencyStore,
+    SeaOrmOrderRepository,
 };
 
 /// The service with the production adapters.
@@ -61,7 +62,8 @@ pub fn build_observed_facetoface_service(
             .map(|k| *secrecy::ExposeSecret::expose_secret(k))
             .collect(),
     };
-    let repo = SeaOrmOrderRepository::new(db.clone(), &keys)?;
+    let files = ImageFiles::new(settings.database.image_dir.clone());
+    let repo = SeaOrmOrderRepository::new(db.clone(), &keys, files)?;
     let mut gateway =
         AlipayAgentGateway::new(settings.alipay.client_config()?, Arc::new(SystemClock))?;
     if let Some(observer) = observer {

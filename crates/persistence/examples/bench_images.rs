@@ -14,7 +14,7 @@ use xjz_domain::ids::{Actor, Stamp, TenantId, UserId};
 use xjz_domain::order::NewOrder;
 use xjz_domain::ports::clock::china_today;
 use xjz_domain::ports::repository::OrderRepository as _;
-use xjz_persistence::{DataKeys, SeaOrmOrderRepository, connect, migrate};
+use xjz_persistence::{DataKeys, ImageFiles, SeaOrmOrderRepository, connect, migrate};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -26,7 +26,8 @@ async fn main() -> anyhow::Result<()> {
     let rounds: usize = args.next().map_or(Ok(5), |r| r.parse())?;
     let db = connect(&url).await?;
     migrate(&db).await?;
-    let repo = SeaOrmOrderRepository::new(db, &DataKeys::new([0x5e; 32]))?;
+    let files = ImageFiles::new(dir.path().join("images"));
+    let repo = SeaOrmOrderRepository::new(db, &DataKeys::new([0x5e; 32]), files)?;
     for round in 0..rounds {
         let mut form = valid_form();
         form.images = [

@@ -17,7 +17,7 @@ use clap::Parser;
 use xjz_domain::ids::TenantId;
 use xjz_domain::order::OrderStatus;
 use xjz_domain::ports::repository::{OrderFilter, OrderRepository, PageRequest};
-use xjz_persistence::{DataKeys, SeaOrmOrderRepository, connect};
+use xjz_persistence::{DataKeys, ImageFiles, SeaOrmOrderRepository, connect};
 
 #[derive(Debug, Parser)]
 struct Cli {
@@ -57,7 +57,12 @@ fn report(name: &str, mut samples: Vec<Duration>) -> anyhow::Result<()> {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let db = connect(&cli.database_url).await?;
-    let repo = SeaOrmOrderRepository::new(db, &DataKeys::new([0x5e; 32]))?;
+    let images = tempfile::tempdir()?;
+    let repo = SeaOrmOrderRepository::new(
+        db,
+        &DataKeys::new([0x5e; 32]),
+        ImageFiles::new(images.path()),
+    )?;
     let mut rng = fastrand::Rng::with_seed(3);
 
     let mut status_page = Vec::with_capacity(cli.iterations);

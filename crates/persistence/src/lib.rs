@@ -24,7 +24,7 @@ pub mod seed;
 pub use connect::{connect, migrate};
 pub use crypto::{CryptoError, DataKeys, SecretCipher, key_id};
 pub use idempotency::SeaOrmIdempotencyStore;
-pub use order::SeaOrmOrderRepository;
+pub use order::{ImageFiles, SeaOrmOrderRepository};
 pub use rekey::{RekeyReport, reencrypt_secrets};
 pub use sea_orm::{DatabaseConnection, DbErr};
 pub use xjz_migration::MigrationCommand;

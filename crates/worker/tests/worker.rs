@@ -18,7 +18,7 @@ use xjz_domain::fixtures::valid_form as form;
 use xjz_domain::ports::OrderRepository;
 use xjz_domain::service::{ApplyCommand, Caller};
 use xjz_domain::{FacetofaceOrder, OrderId, OrderStatus, SubmitStep, TenantId, UserId};
-use xjz_persistence::{DataKeys, SeaOrmOrderRepository, connect, migrate};
+use xjz_persistence::{DataKeys, ImageFiles, SeaOrmOrderRepository, connect, migrate};
 use xjz_worker::{RunMode, WorkerOptions, WorkerService, build_service, run_worker};
 
 const TENANT: TenantId = TenantId(7);
@@ -106,6 +106,7 @@ async fn setup_on(kind: ScenarioKind, database_url: Option<String>) -> TestEnv {
     let repo = SeaOrmOrderRepository::new(
         db,
         &DataKeys::new(*secrecy::ExposeSecret::expose_secret(&key)),
+        ImageFiles::new(settings.database.image_dir.clone()),
     )
     .unwrap();
     TestEnv {

@@ -138,7 +138,8 @@ pub(crate) fn multipart_form(
             "content-transfer-encoding",
             HeaderValue::from_static("binary"),
         );
-        let part = Part::bytes(file.bytes)
+        let length = file.bytes.len() as u64;
+        let part = Part::stream_with_length(reqwest::Body::from(file.bytes), length)
             .file_name(file.file_name)
             .mime_str(file.mime)
             .map_err(|e| AlipayCallError::Request(e.to_string()))?

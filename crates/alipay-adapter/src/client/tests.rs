@@ -177,7 +177,8 @@ async fn facetoface_sign_is_multipart_with_signed_text_fields_and_unsigned_files
                 },
                 bytes: base64::engine::general_purpose::STANDARD
                     .decode(s(&p["content_base64"]))
-                    .unwrap(),
+                    .unwrap()
+                    .into(),
             }
         })
         .collect();

@@ -93,7 +93,8 @@ pub(crate) struct ImageFile {
     pub(crate) file_name: String,
     /// `image/png`, `image/jpeg`, …
     pub(crate) mime: &'static str,
-    pub(crate) bytes: Vec<u8>,
+    /// Shared with the order's image: building (or rebuilding) the form copies nothing.
+    pub(crate) bytes: bytes::Bytes,
 }
 
 impl std::fmt::Debug for ImageFile {

@@ -373,7 +373,7 @@ pub async fn image(
             header::CONTENT_DISPOSITION,
             format!("inline; filename=\"{}\"", image.file_name()),
         ))
-        .body(image.into_bytes()))
+        .body(image.shared_bytes()))
 }
 
 /// `GET /payment/facetoface/{id}/events`: the timeline, oldest first.

@@ -3,7 +3,7 @@
 //! Derived defaults (auto-migrate, worker tick, embedded switches, gateway URL, test keys)
 //! are computed in `resolve` from the other values.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `XJZ__DATABASE__URL` with the default data directory.
 pub const DATABASE_URL: &str = "sqlite://data/xjz.db?mode=rwc";
@@ -13,6 +13,11 @@ pub const DATABASE_URL: &str = "sqlite://data/xjz.db?mode=rwc";
 #[must_use]
 pub fn database_url(data_dir: &Path) -> String {
     format!("sqlite://{}/xjz.db?mode=rwc", data_dir.display())
+}
+
+/// The orders' image files: `images` in the data directory.
+pub fn image_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("images")
 }
 /// `XJZ__SERVER__BIND`
 pub const SERVER_BIND: &str = "127.0.0.1:8080";

@@ -42,6 +42,7 @@ pub(crate) struct RawDatabase {
     pub url: Option<SecretString>,
     pub url_file: Option<PathBuf>,
     pub auto_migrate: Option<bool>,
+    pub image_dir: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]

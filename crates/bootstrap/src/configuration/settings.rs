@@ -109,11 +109,12 @@ impl fmt::Display for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "environment={} database={} auto_migrate={} bind={} gateway={} app_id={} \
-             embedded_worker={} embedded_simulator={} worker_tick_secs={} log={:?}",
+            "environment={} database={} auto_migrate={} image_dir={} bind={} gateway={} \
+             app_id={} embedded_worker={} embedded_simulator={} worker_tick_secs={} log={:?}",
             self.environment,
             self.database.url,
             self.database.auto_migrate,
+            self.database.image_dir.display(),
             self.server.bind,
             self.alipay.gateway_url,
             self.alipay.app_id,
@@ -132,6 +133,9 @@ pub struct DatabaseSettings {
     pub url: DatabaseUrl,
     /// `AUTO_MIGRATE`: default true for SQLite, false for PostgreSQL.
     pub auto_migrate: bool,
+    /// `IMAGE_DIR`: where the orders' image files are (default `images` in the data
+    /// directory); every API instance and worker on one database must see the same one.
+    pub image_dir: PathBuf,
 }
 
 /// `XJZ__SERVER__*`

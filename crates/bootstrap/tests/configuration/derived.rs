@@ -26,6 +26,20 @@ fn auto_migrate_defaults_by_database_kind() {
 }
 
 #[test]
+fn the_image_directory_follows_the_data_directory_unless_set() {
+    let mut t = TestEnv::new();
+    assert_eq!(
+        t.load_ok().settings.database.image_dir,
+        t.data_dir().join("images")
+    );
+    t.set("XJZ__DATABASE__IMAGE_DIR", "/srv/xjz/images");
+    assert_eq!(
+        t.load_ok().settings.database.image_dir,
+        std::path::PathBuf::from("/srv/xjz/images")
+    );
+}
+
+#[test]
 fn worker_tick_is_10_embedded_and_1800_standalone() {
     assert_eq!(TestEnv::new().load_ok().settings.worker.tick_secs, 10);
 

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+
 use crate::validation::{FieldError, FieldErrorCode};
 
 /// The five image parameters of `alipay.open.agent.facetoface.sign`.
@@ -93,11 +95,13 @@ impl ImageFormat {
 }
 
 /// A checked image: its kind, detected format and bytes. `Debug` shows the size, not the bytes.
+/// The bytes are shared ([`Bytes`]): cloning an image, handing it to the file store or to the
+/// Alipay upload never copies its megabytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image {
     kind: ImageKind,
     format: ImageFormat,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 }
 
 impl Image {
@@ -110,7 +114,8 @@ impl Image {
     /// # Errors
     /// Under the image's field name: `Required` when empty, `Length` outside
     /// 5,120..=5,000,000 bytes, `Format` when not a png, jpeg, gif or bmp.
-    pub fn new(kind: ImageKind, bytes: Vec<u8>) -> Result<Self, FieldError> {
+    pub fn new(kind: ImageKind, bytes: impl Into<Bytes>) -> Result<Self, FieldError> {
+        let bytes = bytes.into();
         let field = kind.field_name();
         let len = bytes.len();
         if len == 0 {
@@ -156,8 +161,9 @@ impl Image {
         &self.bytes
     }
 
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.bytes
+    /// The bytes, shared with this image (no copy).
+    pub fn shared_bytes(&self) -> Bytes {
+        self.bytes.clone()
     }
 
     pub fn len(&self) -> usize {

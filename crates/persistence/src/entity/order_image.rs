@@ -10,9 +10,12 @@ pub struct Model {
     pub order_id: i64,
     pub kind: String,
     pub format: String,
+    /// Empty when `file` names the file holding the bytes (every row since migration 000005).
     #[sea_orm(column_type = "Blob")]
     pub bytes: Vec<u8>,
     pub size: i32,
+    /// The file in the image directory holding the bytes; NULL for rows stored before.
+    pub file: Option<String>,
     pub created_time: DateTimeUtc,
 }
 

@@ -325,6 +325,7 @@ impl TryFrom<order_event::Model> for OrderEvent {
 pub(crate) fn image_model(
     order_id: OrderId,
     image: &Image,
+    file: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<order_image::ActiveModel> {
     Ok(order_image::ActiveModel {
@@ -332,19 +333,18 @@ pub(crate) fn image_model(
         order_id: Set(order_id.0),
         kind: Set(image.kind().field_name().to_owned()),
         format: Set(image.format().extension().to_owned()),
-        // Moved into the built statement by the caller (`insert_images`).
+        // The bytes are in `file` (see `image_files`).
         bytes: Set(Vec::new()),
         size: Set(i32::try_from(image.len())?),
+        file: Set(Some(file.to_owned())),
         created_time: Set(stored_time(now)),
     })
 }
 
-impl TryFrom<order_image::Model> for Image {
-    type Error = anyhow::Error;
-
-    fn try_from(row: order_image::Model) -> anyhow::Result<Self> {
-        let kind = parsed("image kind", &row.kind, ImageKind::from_field_name)?;
-        // The format is derived from the bytes again; the column is for reports.
-        Image::new(kind, row.bytes).map_err(|e| anyhow!("image {}: {e}", row.id))
-    }
+/// The image of a row whose bytes are `bytes` (its file's, or the row's own for rows stored
+/// before image files).
+pub(crate) fn stored_image(row: &order_image::Model, bytes: Vec<u8>) -> anyhow::Result<Image> {
+    let kind = parsed("image kind", &row.kind, ImageKind::from_field_name)?;
+    // The format is derived from the bytes again; the column is for reports.
+    Image::new(kind, bytes).map_err(|e| anyhow!("image {}: {e}", row.id))
 }

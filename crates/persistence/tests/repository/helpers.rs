@@ -1,14 +1,17 @@
 //! Fresh databases per test, and fixtures.
 
+use std::path::Path;
+
 use chrono::{DateTime, TimeZone as _, Utc};
 use sea_orm::{ConnectionTrait as _, DatabaseConnection, Statement};
 use xjz_domain::application::{
     Application, ApplicationDetails, ApplicationForm, ApplicationImages, ImageKind, ShopAddressForm,
 };
 use xjz_domain::ids::{Actor, Stamp, TenantId, UserId};
-use xjz_domain::order::NewOrder;
+use xjz_domain::order::{CloseReason, FacetofaceOrder, NewOrder, OrderStatus};
 use xjz_domain::ports::clock::china_today;
-use xjz_persistence::{DataKeys, SeaOrmOrderRepository, connect, migrate};
+use xjz_domain::ports::repository::OrderRepository;
+use xjz_persistence::{DataKeys, ImageFiles, SeaOrmOrderRepository, connect, migrate};
 
 pub const TENANT: TenantId = TenantId(7);
 pub const OTHER_TENANT: TenantId = TenantId(8);
@@ -118,7 +121,13 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 pub fn repo(db: &DatabaseConnection) -> SeaOrmOrderRepository {
-    SeaOrmOrderRepository::new(db.clone(), &DataKeys::new(KEY_A)).unwrap()
+    SeaOrmOrderRepository::new(db.clone(), &DataKeys::new(KEY_A), image_files()).unwrap()
+}
+
+/// The tests' image directory, in the target directory (file names are random, so every
+/// test and database can share it).
+pub fn image_files() -> ImageFiles {
+    ImageFiles::new(Path::new(env!("CARGO_TARGET_TMPDIR")).join("repository-images"))
 }
 
 pub fn t0() -> DateTime<Utc> {
@@ -177,6 +186,18 @@ pub fn application(merchant: &str, shop: &str) -> (ApplicationDetails, Applicati
 pub fn new_order(tenant: TenantId) -> (NewOrder, ApplicationImages) {
     let (details, images) = application("杭州示例商贸有限公司", "示例便利店");
     (NewOrder::new(tenant, details, stamp_at(t0())), images)
+}
+
+/// An order of [`new_order`], stored and then closed (rejected): one that can be re-applied.
+pub async fn closed(repo: &impl OrderRepository) -> FacetofaceOrder {
+    let (new, images) = new_order(TENANT);
+    let order = repo.insert(new, &images).await.unwrap();
+    let mut state = order.state().clone();
+    state.status = OrderStatus::Closed;
+    state.close_reason = Some(CloseReason::Rejected);
+    let mut closed = FacetofaceOrder::restore(state);
+    repo.update(&mut closed).await.unwrap();
+    closed
 }
 
 /// Runs a raw statement (tests only: to look behind the repository).

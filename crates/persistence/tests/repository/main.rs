@@ -10,6 +10,7 @@ mod helpers;
 
 mod claim;
 mod idempotency;
+mod images;
 mod migrations;
 mod orders;
 mod secrets;

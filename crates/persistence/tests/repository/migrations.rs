@@ -4,13 +4,21 @@ use sea_orm::DatabaseConnection;
 use xjz_domain::ports::repository::OrderRepository;
 use xjz_migration::{MigrationCommand, run};
 
-use crate::helpers::{TENANT, TestDb, new_order, repo};
+use crate::helpers::{TENANT, TestDb, new_order, raw_exec, repo};
 
 async fn up_down_up(db: &DatabaseConnection) {
     let up = run(db, MigrationCommand::Up).await.unwrap();
     assert!(up.len() >= 3 && up.iter().all(|m| m.applied), "{up:?}");
     let (new, images) = new_order(TENANT);
     repo(db).insert(new, &images).await.unwrap();
+
+    // The older schema keeps image bytes in rows: going back is refused while files hold them.
+    let refused = run(db, MigrationCommand::Down)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("image directory"), "{refused}");
+    raw_exec(db, "DELETE FROM pay_facetoface_order_image").await;
 
     for _ in 0..up.len() {
         run(db, MigrationCommand::Down).await.unwrap();

@@ -16,7 +16,9 @@ use xjz_domain::ports::repository::{
     OrderFilter, OrderRepository, PageRequest, RepositoryError, SortDirection, SortField,
 };
 
-use crate::helpers::{OTHER_TENANT, TENANT, application, new_order, png, repo, stamp_at, t0};
+use crate::helpers::{
+    OTHER_TENANT, TENANT, application, closed, new_order, png, repo, stamp_at, t0,
+};
 use crate::on_both;
 
 /// A state with every optional field filled, for the order stored as `base`.
@@ -245,17 +247,6 @@ async fn updates_append_events_oldest_first_and_replace_images(db: &DatabaseConn
     assert_eq!(order.version(), 3);
 }
 on_both!(updates_append_events_oldest_first_and_replace_images);
-
-async fn closed(repo: &impl OrderRepository) -> FacetofaceOrder {
-    let (new, images) = new_order(TENANT);
-    let order = repo.insert(new, &images).await.unwrap();
-    let mut state = order.state().clone();
-    state.status = OrderStatus::Closed;
-    state.close_reason = Some(CloseReason::Rejected);
-    let mut closed = FacetofaceOrder::restore(state);
-    repo.update(&mut closed).await.unwrap();
-    closed
-}
 
 async fn reapplying_supersedes_the_original_once(db: &DatabaseConnection) {
     let repo = repo(db);

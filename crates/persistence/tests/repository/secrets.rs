@@ -6,7 +6,7 @@ use xjz_domain::ports::gateway::AppAuthToken;
 use xjz_domain::ports::repository::{OrderRepository, RepositoryError};
 use xjz_persistence::{DataKeys, SeaOrmOrderRepository, key_id};
 
-use crate::helpers::{KEY_A, KEY_B, TENANT, new_order, raw_exec, raw_string, repo};
+use crate::helpers::{KEY_A, KEY_B, TENANT, image_files, new_order, raw_exec, raw_string, repo};
 use crate::on_both;
 
 const TOKEN: &str = "202611BB4b8a0c6e1f2d3c4b5a69788796a5b4c3";
@@ -20,7 +20,7 @@ fn with_keys(
         current,
         previous: previous.to_vec(),
     };
-    SeaOrmOrderRepository::new(db.clone(), &keys).unwrap()
+    SeaOrmOrderRepository::new(db.clone(), &keys, image_files()).unwrap()
 }
 
 async fn stored_with_token(repo: &impl OrderRepository) -> FacetofaceOrder {

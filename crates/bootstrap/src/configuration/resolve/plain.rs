@@ -15,7 +15,8 @@ use crate::configuration::settings::{
 };
 use crate::configuration::validate;
 
-/// The URL defaults to `xjz.db` in the data directory; auto-migrate to "is it SQLite".
+/// The URL defaults to `xjz.db` in the data directory, the image directory to `images` in
+/// it; auto-migrate to "is it SQLite".
 pub(super) fn database(
     problems: &mut Problems,
     raw: RawDatabase,
@@ -37,6 +38,9 @@ pub(super) fn database(
             .auto_migrate
             .unwrap_or(kind == Some(DatabaseKind::Sqlite)),
         url,
+        image_dir: raw
+            .image_dir
+            .unwrap_or_else(|| defaults::image_dir(data_dir)),
     }
 }
 
