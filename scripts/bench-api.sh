@@ -46,7 +46,9 @@ for _ in $(seq 1 150); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sle
 # The first development start creates tenant `demo` (id 1: seeded orders of tenant 1 are its).
 tenant=demo
 password="bench-password-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-printf '%s\n' "$password" | "$api" user add --tenant "$tenant" --username bench --role operator --password-stdin >/dev/null
+# A database filled by an earlier run already has the user: give it the new password.
+printf '%s\n' "$password" | "$api" user add --tenant "$tenant" --username bench --role operator --password-stdin >/dev/null 2>&1 \
+    || printf '%s\n' "$password" | "$api" user passwd --tenant "$tenant" --username bench --password-stdin >/dev/null
 token="$(curl -fsS "$base/api/v1/auth/login" -H 'content-type: application/json' \
     -d "{\"username\":\"bench\",\"password\":\"$password\",\"tenant\":\"$tenant\"}" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["access_token"])')"

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 use xjz_domain::FacetofaceOrder;
-use xjz_domain::application::{ApplicationImages, ShopAddressForm};
+use xjz_domain::application::{ImageInfo, ShopAddressForm};
 use xjz_domain::order::{LastError, OrderEvent};
 use xjz_domain::ports::gateway::RestrictInfo;
 
@@ -143,15 +143,15 @@ pub struct EventData {
 
 impl OrderData {
     /// Everything except secret values.
-    pub fn detail(order: &FacetofaceOrder, images: Option<&ApplicationImages>) -> Self {
+    pub fn detail(order: &FacetofaceOrder, images: Option<&[ImageInfo]>) -> Self {
         let mut data = Self::build(order, false);
         data.images = images.map(|images| {
             images
                 .iter()
                 .map(|image| ImageData {
-                    field: image.kind().field_name().to_owned(),
-                    content_type: image.format().mime().to_owned(),
-                    size: image.len(),
+                    field: image.kind.field_name().to_owned(),
+                    content_type: image.format.mime().to_owned(),
+                    size: image.size,
                 })
                 .collect()
         });

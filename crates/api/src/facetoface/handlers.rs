@@ -284,7 +284,11 @@ pub async fn detail(
     let caller = domain_caller(&caller);
     let id = OrderId(id.into_inner());
     let order = state.service.get(caller, id).await.map_err(failure)?;
-    let images = state.service.images(caller, id).await.map_err(failure)?;
+    let images = state
+        .service
+        .image_infos(caller, id)
+        .await
+        .map_err(failure)?;
     Ok(ok("查询成功", OrderData::detail(&order, Some(&images))))
 }
 

@@ -74,6 +74,13 @@ impl ImageFormat {
         }
     }
 
+    /// The format whose [`extension`](Self::extension) is `extension`.
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        [Self::Png, Self::Jpeg, Self::Gif, Self::Bmp]
+            .into_iter()
+            .find(|format| format.extension() == extension)
+    }
+
     /// File extension for the upload to Alipay and for downloads.
     pub fn extension(self) -> &'static str {
         match self {
@@ -178,6 +185,25 @@ impl Image {
     /// A file name for the upload: `shop_scene_pic.png`.
     pub fn file_name(&self) -> String {
         format!("{}.{}", self.kind.field_name(), self.format.extension())
+    }
+}
+
+/// What is known of a stored image without its bytes (detail pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageInfo {
+    pub kind: ImageKind,
+    pub format: ImageFormat,
+    /// Bytes.
+    pub size: usize,
+}
+
+impl From<&Image> for ImageInfo {
+    fn from(image: &Image) -> Self {
+        Self {
+            kind: image.kind,
+            format: image.format,
+            size: image.len(),
+        }
     }
 }
 

@@ -32,7 +32,7 @@ pub use address::{CHINA, SHOP_ADDRESS_FIELD, ShopAddress, ShopAddressForm};
 pub use contact::{ContactName, Email, Mobile};
 pub use details::{Application, ApplicationDetails, CONTACT_MOBILE_FIELD, SIGN_AND_AUTH_FIELD};
 pub use form::ApplicationForm;
-pub use image::{Image, ImageFormat, ImageKind};
+pub use image::{Image, ImageFormat, ImageInfo, ImageKind};
 pub use images::ApplicationImages;
 pub use licence::{
     BusinessLicence, BusinessLicenceNo, DATE_LIMITATION_FIELD, LICENCE_MOBILE_FIELD,

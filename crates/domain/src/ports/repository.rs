@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::application::ApplicationImages;
+use crate::application::{ApplicationImages, Image, ImageInfo, ImageKind};
 use crate::ids::{OrderId, TenantId};
 use crate::order::{FacetofaceOrder, NewOrder, OrderEvent, OrderStatus};
 
@@ -166,9 +166,25 @@ pub trait OrderRepository: Send + Sync {
         id: OrderId,
     ) -> Result<Vec<OrderEvent>, RepositoryError>;
 
+    /// Every stored image of the order (empty for another tenant's order).
     async fn images(
         &self,
         tenant: TenantId,
         id: OrderId,
     ) -> Result<ApplicationImages, RepositoryError>;
+
+    /// Kind, format and size of each stored image, without reading any bytes.
+    async fn image_infos(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<ImageInfo>, RepositoryError>;
+
+    /// One stored image, reading only its bytes.
+    async fn image(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+        kind: ImageKind,
+    ) -> Result<Option<Image>, RepositoryError>;
 }

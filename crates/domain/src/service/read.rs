@@ -2,7 +2,7 @@
 //! scoped to the caller's tenant: another tenant's order is `NotFound`.
 
 use super::{Caller, FacetofaceService};
-use crate::application::{ApplicationImages, Image, ImageKind};
+use crate::application::{ApplicationImages, Image, ImageInfo, ImageKind};
 use crate::error::ServiceError;
 use crate::ids::{OrderId, TenantId};
 use crate::order::{FacetofaceOrder, OrderEvent};
@@ -64,6 +64,19 @@ where
         Ok(self.repo.images(caller.tenant_id, id).await?)
     }
 
+    /// Kind, format and size of each stored image (no bytes are read).
+    ///
+    /// # Errors
+    /// `NotFound`, `Repository`.
+    pub async fn image_infos(
+        &self,
+        caller: Caller,
+        id: OrderId,
+    ) -> Result<Vec<ImageInfo>, ServiceError> {
+        self.load(caller.tenant_id, id).await?;
+        Ok(self.repo.image_infos(caller.tenant_id, id).await?)
+    }
+
     /// One stored image.
     ///
     /// # Errors
@@ -74,7 +87,10 @@ where
         id: OrderId,
         kind: ImageKind,
     ) -> Result<Image, ServiceError> {
-        let mut images = self.images(caller, id).await?;
-        images.remove(kind).ok_or(ServiceError::NotFound)
+        self.load(caller.tenant_id, id).await?;
+        self.repo
+            .image(caller.tenant_id, id, kind)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 }

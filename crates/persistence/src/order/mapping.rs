@@ -6,7 +6,7 @@ use chrono::{DateTime, SubsecRound as _, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
 use serde::{Deserialize, Serialize};
 use xjz_domain::application::{
-    ApplicationDetails, ApplicationForm, Image, ImageKind, ShopAddressForm,
+    ApplicationDetails, ApplicationForm, Image, ImageFormat, ImageInfo, ImageKind, ShopAddressForm,
 };
 use xjz_domain::ids::{Actor, OrderId, TenantId, UserId};
 use xjz_domain::order::{
@@ -338,6 +338,15 @@ pub(crate) fn image_model(
         size: Set(i32::try_from(image.len())?),
         file: Set(Some(file.to_owned())),
         created_time: Set(stored_time(now)),
+    })
+}
+
+/// What a row says of its image: kind, format (its column) and size.
+pub(crate) fn image_info(kind: &str, format: &str, size: i32) -> anyhow::Result<ImageInfo> {
+    Ok(ImageInfo {
+        kind: parsed("image kind", kind, ImageKind::from_field_name)?,
+        format: parsed("image format", format, ImageFormat::from_extension)?,
+        size: usize::try_from(size)?,
     })
 }
 

@@ -18,9 +18,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, TransactionTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
 };
-use xjz_domain::application::ApplicationImages;
+use xjz_domain::application::{ApplicationImages, Image, ImageInfo, ImageKind};
 use xjz_domain::ids::{OrderId, TenantId};
 use xjz_domain::order::{FacetofaceOrder, NewOrder, OrderEvent};
 use xjz_domain::ports::repository::{
@@ -136,6 +136,18 @@ impl SeaOrmOrderRepository {
         poll::sync(txn, state.id, state).await?;
         insert_events(txn, state.id, state.tenant_id, order.pending_events()).await?;
         Ok(new_version)
+    }
+
+    /// The image of a row: from its file, or from the row itself (stored before image files).
+    async fn stored_image(&self, mut row: order_image::Model) -> Result<Image, RepositoryError> {
+        let bytes = match &row.file {
+            Some(name) => {
+                let size = usize::try_from(row.size).map_err(anyhow::Error::from)?;
+                self.files.read(name, size).await?
+            }
+            None => std::mem::take(&mut row.bytes),
+        };
+        Ok(mapping::stored_image(&row, bytes)?)
     }
 
     async fn find_owned(
@@ -379,19 +391,61 @@ impl OrderRepository for SeaOrmOrderRepository {
             .await
             .map_err(unexpected)?;
         let mut images = ApplicationImages::new();
-        for mut row in rows {
-            let bytes = match &row.file {
-                Some(name) => {
-                    let size = usize::try_from(row.size).map_err(anyhow::Error::from)?;
-                    self.files.read(name, size).await?
-                }
-                None => std::mem::take(&mut row.bytes),
-            };
-            let image = mapping::stored_image(&row, bytes)?;
+        for row in rows {
+            let image = self.stored_image(row).await?;
             images
                 .insert(image)
                 .map_err(|e| RepositoryError::Unexpected(anyhow::anyhow!("{e}")))?;
         }
         Ok(images)
+    }
+
+    async fn image_infos(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<ImageInfo>, RepositoryError> {
+        if self.find_owned(tenant, id).await?.is_none() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(String, String, i32)> = order_image::Entity::find()
+            .select_only()
+            .columns([
+                order_image::Column::Kind,
+                order_image::Column::Format,
+                order_image::Column::Size,
+            ])
+            .filter(order_image::Column::OrderId.eq(id.0))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        let mut infos = rows
+            .iter()
+            .map(|(kind, format, size)| mapping::image_info(kind, format, *size))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        infos.sort_by_key(|info| info.kind);
+        Ok(infos)
+    }
+
+    async fn image(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+        kind: ImageKind,
+    ) -> Result<Option<Image>, RepositoryError> {
+        if self.find_owned(tenant, id).await?.is_none() {
+            return Ok(None);
+        }
+        let row = order_image::Entity::find()
+            .filter(order_image::Column::OrderId.eq(id.0))
+            .filter(order_image::Column::Kind.eq(kind.field_name()))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        match row {
+            Some(row) => Ok(Some(self.stored_image(row).await?)),
+            None => Ok(None),
+        }
     }
 }

@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use chrono::TimeDelta;
 use sea_orm::DatabaseConnection;
 use tempfile::TempDir;
-use xjz_domain::application::{ApplicationImages, Image, ImageKind};
+use xjz_domain::application::{ApplicationImages, Image, ImageInfo, ImageKind};
 use xjz_domain::order::{FacetofaceOrder, NewOrder};
 use xjz_domain::ports::repository::{OrderRepository, RepositoryError};
 use xjz_persistence::{DataKeys, ImageFiles, SeaOrmOrderRepository};
 
 use crate::helpers::{
-    KEY_A, TENANT, application, closed, new_order, png, raw_exec, raw_string, stamp_at, t0,
+    KEY_A, OTHER_TENANT, TENANT, application, closed, new_order, png, raw_exec, raw_string,
+    stamp_at, t0,
 };
 use crate::on_both;
 
@@ -80,6 +81,42 @@ async fn rows_hold_names_and_files_hold_the_bytes(db: &DatabaseConnection) {
     assert_eq!(repo.images(TENANT, order.id()).await.unwrap(), images);
 }
 on_both!(rows_hold_names_and_files_hold_the_bytes);
+
+async fn one_image_or_the_metadata_alone_is_read_for_its_tenant_only(db: &DatabaseConnection) {
+    let (repo, dir) = repo_with_own_dir(db);
+    let (new, images) = new_order(TENANT);
+    let order = repo.insert(new, &images).await.unwrap();
+
+    let infos = repo.image_infos(TENANT, order.id()).await.unwrap();
+    let expected: Vec<ImageInfo> = images.iter().map(ImageInfo::from).collect();
+    assert_eq!(infos, expected);
+    let kind = ImageKind::ShopScenePic;
+    let one = repo.image(TENANT, order.id(), kind).await.unwrap();
+    assert_eq!(one.as_ref(), images.get(kind));
+    let absent = repo.image(TENANT, order.id(), ImageKind::SpecialLicensePic);
+    assert_eq!(absent.await.unwrap(), None);
+    assert!(!images.contains(ImageKind::SpecialLicensePic));
+
+    // Another tenant sees nothing, and the metadata needs no file.
+    assert!(
+        repo.image_infos(OTHER_TENANT, order.id())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        repo.image(OTHER_TENANT, order.id(), kind).await.unwrap(),
+        None
+    );
+    for file in files_under(&dir.path().join("images")) {
+        std::fs::remove_file(file).unwrap();
+    }
+    assert_eq!(
+        repo.image_infos(TENANT, order.id()).await.unwrap(),
+        expected
+    );
+}
+on_both!(one_image_or_the_metadata_alone_is_read_for_its_tenant_only);
 
 async fn replaced_and_refused_files_are_removed(db: &DatabaseConnection) {
     let (repo, dir) = repo_with_own_dir(db);

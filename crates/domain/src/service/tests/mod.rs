@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Caller, FacetofaceService, ServiceConfig};
-use crate::application::ApplicationImages;
+use crate::application::{ApplicationImages, ImageInfo};
 use crate::ids::{OrderId, TenantId, UserId};
 use crate::order::{EventKind, FacetofaceOrder, OrderEvent};
 use crate::ports::clock::MockClock;
@@ -202,6 +202,24 @@ impl Harness {
                     Ok(store.images.get(&id).cloned().unwrap_or_default())
                 }
                 _ => Ok(ApplicationImages::new()),
+            }
+        });
+        let s = Arc::clone(&self.store);
+        repo.expect_image_infos().returning(move |tenant, id| {
+            let store = s.lock().unwrap();
+            match (store.orders.get(&id), store.images.get(&id)) {
+                (Some(o), Some(images)) if o.tenant_id() == tenant => {
+                    Ok(images.iter().map(ImageInfo::from).collect())
+                }
+                _ => Ok(Vec::new()),
+            }
+        });
+        let s = Arc::clone(&self.store);
+        repo.expect_image().returning(move |tenant, id, kind| {
+            let store = s.lock().unwrap();
+            match (store.orders.get(&id), store.images.get(&id)) {
+                (Some(o), Some(images)) if o.tenant_id() == tenant => Ok(images.get(kind).cloned()),
+                _ => Ok(None),
             }
         });
         repo
