@@ -63,6 +63,32 @@ pub async fn migrate(settings: &Settings, command: MigrationCommand) -> anyhow::
     Ok(())
 }
 
+/// `xjz-api images sweep [--older-than-hours H] [--dry-run]`: removes the image files no
+/// order names that are older than `older_than` (left by a process killed mid-apply) and
+/// prints each one.
+///
+/// # Errors
+/// The database or the image directory failed.
+pub async fn images_sweep(
+    settings: &Settings,
+    older_than: std::time::Duration,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let db = connect(settings).await?;
+    let repo = xjz_bootstrap::wiring::order_repository(settings, &db)?;
+    let files = repo.sweep_image_files(older_than, dry_run).await?;
+    let verb = if dry_run { "would remove" } else { "removed" };
+    for file in &files {
+        say(&format!("{verb} {file}"));
+    }
+    say(&format!(
+        "{verb} {} image file(s) under {}",
+        files.len(),
+        settings.database.image_dir.display()
+    ));
+    Ok(())
+}
+
 /// `xjz-api tenant add --code CODE --name NAME`.
 ///
 /// # Errors

@@ -35,6 +35,24 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The orders' image files.
+    Images {
+        #[command(subcommand)]
+        command: ImagesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImagesCommand {
+    /// Remove image files no order names (left by a process killed mid-apply).
+    Sweep {
+        /// Only files older than this many hours (an apply in flight has files but no rows yet).
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
+        older_than_hours: u64,
+        /// List what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -122,6 +140,16 @@ async fn main() -> ExitCode {
             command: TenantCommand::Add { code, name },
         } => xjz_api::cli::tenant_add(&settings, &code, &name).await,
         Command::User { command } => user(&settings, command).await,
+        Command::Images {
+            command:
+                ImagesCommand::Sweep {
+                    older_than_hours,
+                    dry_run,
+                },
+        } => {
+            let age = std::time::Duration::from_secs(older_than_hours * 3600);
+            xjz_api::cli::images_sweep(&settings, age, dry_run).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -143,3 +143,42 @@ fn migrate_tenant_add_user_add_passwd_and_disable() {
     );
     assert!(!missing.status.success());
 }
+
+#[test]
+fn images_sweep_lists_then_removes_old_files_no_order_names() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["migrate"], None).status.success());
+    let fan = dir.path().join("data/images/ab");
+    std::fs::create_dir_all(&fan).unwrap();
+    let (old, young) = (fan.join("old.png"), fan.join("young.png"));
+    std::fs::write(&old, b"left by a killed apply").unwrap();
+    std::fs::write(&young, b"an apply in flight").unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
+
+    let dry = run(dir.path(), &["images", "sweep", "--dry-run"], None);
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(stdout(&dry).contains("would remove ab/old.png"), "{dry:?}");
+    assert!(stdout(&dry).contains("would remove 1 image file(s)"));
+    assert!(old.exists());
+
+    let swept = run(dir.path(), &["images", "sweep"], None);
+    assert!(swept.status.success(), "{swept:?}");
+    assert!(
+        stdout(&swept).contains("removed 1 image file(s)"),
+        "{swept:?}"
+    );
+    assert!(!old.exists() && young.exists());
+
+    let refused = run(
+        dir.path(),
+        &["images", "sweep", "--older-than-hours", "0"],
+        None,
+    );
+    assert!(!refused.status.success());
+}

@@ -33,6 +33,27 @@ pub enum BuildError {
     Gateway(#[from] ClientBuildError),
 }
 
+/// The order repository on `db` with the configured data keys and image directory.
+///
+/// # Errors
+/// A malformed data key, or one the cipher refuses.
+pub fn order_repository(
+    settings: &Settings,
+    db: &DatabaseConnection,
+) -> Result<SeaOrmOrderRepository, BuildError> {
+    let current = settings.security.data_key_bytes()?;
+    let previous = settings.security.previous_data_key_bytes()?;
+    let keys = DataKeys {
+        current: *secrecy::ExposeSecret::expose_secret(&current),
+        previous: previous
+            .iter()
+            .map(|k| *secrecy::ExposeSecret::expose_secret(k))
+            .collect(),
+    };
+    let files = ImageFiles::new(settings.database.image_dir.clone());
+    Ok(SeaOrmOrderRepository::new(db.clone(), &keys, files)?)
+}
+
 /// Builds the service on `db` with the configured Alipay gateway, data keys and polling policy.
 ///
 /// # Errors
@@ -53,17 +74,7 @@ pub fn build_observed_facetoface_service(
     db: &DatabaseConnection,
     observer: Option<Arc<dyn CallObserver>>,
 ) -> Result<Arc<FacetofaceServiceImpl>, BuildError> {
-    let current = settings.security.data_key_bytes()?;
-    let previous = settings.security.previous_data_key_bytes()?;
-    let keys = DataKeys {
-        current: *secrecy::ExposeSecret::expose_secret(&current),
-        previous: previous
-            .iter()
-            .map(|k| *secrecy::ExposeSecret::expose_secret(k))
-            .collect(),
-    };
-    let files = ImageFiles::new(settings.database.image_dir.clone());
-    let repo = SeaOrmOrderRepository::new(db.clone(), &keys, files)?;
+    let repo = order_repository(settings, db)?;
     let mut gateway =
         AlipayAgentGateway::new(settings.alipay.client_config()?, Arc::new(SystemClock))?;
     if let Some(observer) = observer {

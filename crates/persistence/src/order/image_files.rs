@@ -152,6 +152,20 @@ impl ImageFiles {
         }));
     }
 
+    /// Files older than `before` (by modification time), as stored names, on the blocking pool.
+    pub(crate) async fn older_than(
+        &self,
+        before: std::time::SystemTime,
+    ) -> Result<Vec<String>, RepositoryError> {
+        let dir = Arc::clone(&self.dir);
+        tokio::task::spawn_blocking(move || files_older_than(&dir, before))
+            .await
+            .map_err(|e| RepositoryError::Unexpected(e.into()))?
+            .map_err(|e| {
+                RepositoryError::Unexpected(anyhow::anyhow!("cannot list the image files: {e}"))
+            })
+    }
+
     /// The path of a stored name; a name that leaves the directory is refused.
     fn path(&self, name: &str) -> Result<PathBuf, RepositoryError> {
         let inside = !name.is_empty()
@@ -165,6 +179,35 @@ impl ImageFiles {
         }
         Ok(self.dir.join(name))
     }
+}
+
+/// `dir/xy/name` files (the layout [`new_name`] makes) modified before `before`, as `xy/name`.
+/// A missing directory has no files.
+fn files_older_than(dir: &Path, before: std::time::SystemTime) -> std::io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let fans = match std::fs::read_dir(dir) {
+        Ok(fans) => fans,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(e),
+    };
+    for fan in fans {
+        let fan = fan?;
+        if !fan.file_type()?.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(fan.path())? {
+            let file = file?;
+            let metadata = file.metadata()?;
+            if metadata.is_file() && metadata.modified()? < before {
+                let (fan_name, file_name) = (fan.file_name(), file.file_name());
+                if let (Some(fan), Some(name)) = (fan_name.to_str(), file_name.to_str()) {
+                    found.push(format!("{fan}/{name}"));
+                }
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// `ab/ab12…ef.png`: a random v4 UUID's hex, fanned out by its first two characters.

@@ -138,6 +138,43 @@ impl SeaOrmOrderRepository {
         Ok(new_version)
     }
 
+    /// Removes the image files no row names that are older than `age` (files of an apply
+    /// whose transaction never committed: a process killed between the two). Younger files
+    /// are left alone, since an apply in flight has written its files but not yet its rows.
+    /// `dry_run` only reports. Returns the names of the files removed (or to remove).
+    ///
+    /// # Errors
+    /// The directory cannot be listed, or the database failed.
+    pub async fn sweep_image_files(
+        &self,
+        age: std::time::Duration,
+        dry_run: bool,
+    ) -> Result<Vec<String>, RepositoryError> {
+        let before = std::time::SystemTime::now()
+            .checked_sub(age)
+            .unwrap_or(std::time::UNIX_EPOCH);
+        let candidates = self.files.older_than(before).await?;
+        let mut unnamed = Vec::new();
+        for batch in candidates.chunks(500) {
+            let named: std::collections::HashSet<String> = order_image::Entity::find()
+                .select_only()
+                .column(order_image::Column::File)
+                .filter(order_image::Column::File.is_in(batch.iter().cloned()))
+                .into_tuple::<Option<String>>()
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?
+                .into_iter()
+                .flatten()
+                .collect();
+            unnamed.extend(batch.iter().filter(|name| !named.contains(*name)).cloned());
+        }
+        if !dry_run {
+            self.files.remove(unnamed.clone()).await;
+        }
+        Ok(unnamed)
+    }
+
     /// The image of a row: from its file, or from the row itself (stored before image files).
     async fn stored_image(&self, mut row: order_image::Model) -> Result<Image, RepositoryError> {
         let bytes = match &row.file {

@@ -233,6 +233,53 @@ async fn a_damaged_or_missing_file_is_an_error_naming_it(db: &DatabaseConnection
 }
 on_both!(a_damaged_or_missing_file_is_an_error_naming_it);
 
+/// Sets a file's modification time `hours` back.
+fn age(path: &Path, hours: u64) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+}
+
+async fn the_sweep_removes_only_old_files_no_row_names(db: &DatabaseConnection) {
+    let (repo, dir) = repo_with_own_dir(db);
+    let root = dir.path().join("images");
+    let hour = std::time::Duration::from_secs(3600);
+    // Nothing written yet: no directory, nothing to sweep.
+    assert!(
+        repo.sweep_image_files(hour, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let (new, images) = new_order(TENANT);
+    let order = repo.insert(new, &images).await.unwrap();
+    let named = files_under(&root);
+    for file in &named {
+        age(file, 2);
+    }
+    std::fs::create_dir_all(root.join("zz")).unwrap();
+    let (old_stray, young_stray) = (root.join("zz/old.png"), root.join("zz/young.png"));
+    std::fs::write(&old_stray, b"left by a killed apply").unwrap();
+    std::fs::write(&young_stray, b"an apply in flight").unwrap();
+    age(&old_stray, 2);
+
+    let planned = repo.sweep_image_files(hour, true).await.unwrap();
+    assert_eq!(planned, vec!["zz/old.png".to_owned()]);
+    assert!(old_stray.exists(), "a dry run removes nothing");
+
+    let removed = repo.sweep_image_files(hour, false).await.unwrap();
+    assert_eq!(removed, planned);
+    assert!(!old_stray.exists() && young_stray.exists());
+    assert!(named.iter().all(|file| file.exists()));
+    assert_eq!(repo.images(TENANT, order.id()).await.unwrap(), images);
+}
+on_both!(the_sweep_removes_only_old_files_no_row_names);
+
 /// One shop scene picture.
 fn one_scene_picture() -> ApplicationImages {
     let mut images = ApplicationImages::new();
