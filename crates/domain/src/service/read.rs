@@ -2,7 +2,7 @@
 //! scoped to the caller's tenant: another tenant's order is `NotFound`.
 
 use super::{Caller, FacetofaceService};
-use crate::application::{ApplicationImages, Image, ImageInfo, ImageKind};
+use crate::application::{Image, ImageInfo, ImageKind};
 use crate::error::ServiceError;
 use crate::ids::{OrderId, TenantId};
 use crate::order::{FacetofaceOrder, OrderEvent};
@@ -49,19 +49,6 @@ where
         let order = self.load(caller.tenant_id, id).await?;
         let events = self.repo.events(caller.tenant_id, id).await?;
         Ok((order, events))
-    }
-
-    /// Which images the order holds.
-    ///
-    /// # Errors
-    /// `NotFound`, `Repository`.
-    pub async fn images(
-        &self,
-        caller: Caller,
-        id: OrderId,
-    ) -> Result<ApplicationImages, ServiceError> {
-        self.load(caller.tenant_id, id).await?;
-        Ok(self.repo.images(caller.tenant_id, id).await?)
     }
 
     /// Kind, format and size of each stored image (no bytes are read).

@@ -51,10 +51,6 @@ impl ImageFiles {
         }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Writes every image to a new file, all at once on the blocking pool; on any failure
     /// removes what was written and reports the first error.
     pub(crate) async fn write(

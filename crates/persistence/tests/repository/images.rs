@@ -208,24 +208,23 @@ async fn a_damaged_or_missing_file_is_an_error_naming_it(db: &DatabaseConnection
     let (file, _) = image_row(db, &order, ImageKind::ShopScenePic).await;
     let path = dir.path().join("images").join(&file);
 
+    let refusal = || async {
+        repo.images(TENANT, order.id())
+            .await
+            .unwrap_err()
+            .to_string()
+    };
+
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-    let damaged = repo
-        .images(TENANT, order.id())
-        .await
-        .unwrap_err()
-        .to_string();
+    let damaged = refusal().await;
     assert!(
         damaged.contains(&file) && damaged.contains("damaged"),
         "{damaged}"
     );
 
     std::fs::remove_file(&path).unwrap();
-    let missing = repo
-        .images(TENANT, order.id())
-        .await
-        .unwrap_err()
-        .to_string();
+    let missing = refusal().await;
     assert!(
         missing.contains(&file) && missing.contains("cannot be read"),
         "{missing}"
