@@ -107,6 +107,13 @@ fn parse_migration(value: &str) -> Result<MigrationCommand, String> {
         .map_err(|e: xjz_migration::UnknownCommand| e.to_string())
 }
 
+/// jemalloc, not glibc's malloc: an apply moves 25 MB through buffers, and glibc hands such
+/// memory back to the OS at once, so every apply paid a page fault per 4 KiB again (a third of
+/// the time spent reading an apply's body). jemalloc reuses it for a few seconds, then returns
+/// it (options in `.cargo/config.toml`; figures in docs/performance.md, "Allocator").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

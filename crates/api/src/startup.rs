@@ -74,6 +74,7 @@ pub struct Options {
 pub struct Application {
     port: u16,
     server: Server,
+    oplog: web::Data<OperationLogService>,
 }
 
 impl std::fmt::Debug for Application {
@@ -138,6 +139,7 @@ impl Application {
                 .context("serialising the OpenAPI document")?,
         ));
         let max_upload = usize::try_from(settings.server.max_upload_bytes).unwrap_or(usize::MAX);
+        let app_oplog = oplog.clone();
         let server = HttpServer::new(move || {
             let modules = modules.clone();
             App::new()
@@ -164,7 +166,11 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            oplog: app_oplog,
+        })
     }
 
     /// The bound port (tests bind port 0).
@@ -172,12 +178,15 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server is stopped (SIGINT/SIGTERM are handled by actix: graceful).
+    /// Serves until the server is stopped (SIGINT/SIGTERM are handled by actix: graceful),
+    /// then writes the operation-log rows still queued.
     ///
     /// # Errors
     /// The server failed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.oplog.flush().await;
+        served
     }
 
     /// A handle to stop the server.

@@ -175,9 +175,8 @@ impl Reader {
         }
         self.seen.push(known);
         if let Some(kind) = ImageKind::from_field_name(known) {
-            let bytes = self.read_image(kind, &mut field).await?;
+            let (bytes, digest) = self.read_image(kind, &mut field).await?;
             if !bytes.is_empty() {
-                let digest = blake3::hash(&bytes);
                 self.images.push((kind, bytes, digest));
             }
         } else {
@@ -196,17 +195,19 @@ impl Reader {
         Ok(())
     }
 
-    /// An image part's bytes: refused as soon as it grows past the limit or its first bytes
-    /// are no image.
+    /// An image part's bytes and digest: refused as soon as it grows past the limit or its
+    /// first bytes are no image. Each chunk is digested as it arrives, while the next one is
+    /// still on its way (digesting 25 MB after the fact took ~5 ms of the answer's time).
     async fn read_image(
         &mut self,
         kind: ImageKind,
         field: &mut Field,
-    ) -> Result<Vec<u8>, ApiError> {
+    ) -> Result<(Vec<u8>, blake3::Hash), ApiError> {
         let limit = self.limits.max_image_bytes;
         // Reserved once: growing a 5 MB buffer by doubling copies it along the way. The
         // reservation is address space; only the pages the image fills become memory.
         let mut bytes = Vec::with_capacity(limit);
+        let mut digest = blake3::Hasher::new();
         let mut sniffed = false;
         while let Some(chunk) = next_chunk(field).await? {
             if bytes.len() + chunk.len() > limit {
@@ -219,6 +220,7 @@ impl Reader {
             }
             self.count(chunk.len())?;
             bytes.extend_from_slice(&chunk);
+            digest.update(&chunk);
             if !sniffed && bytes.len() >= SNIFF_BYTES {
                 self.check_format(kind, &bytes)?;
                 sniffed = true;
@@ -227,7 +229,7 @@ impl Reader {
         if !sniffed && !bytes.is_empty() {
             self.check_format(kind, &bytes)?;
         }
-        Ok(bytes)
+        Ok((bytes, digest.finalize()))
     }
 
     fn check_format(&mut self, kind: ImageKind, bytes: &[u8]) -> Result<(), ApiError> {

@@ -3,7 +3,9 @@
 //! conflict).
 
 use super::{Caller, FacetofaceService, Idempotency};
-use crate::application::{Application, ApplicationForm};
+use futures::future::join;
+
+use crate::application::{Application, ApplicationForm, ApplicationImages};
 use crate::error::{Action, IdempotencyConflict, ServiceError};
 use crate::ids::OrderId;
 use crate::order::{FacetofaceOrder, NewOrder, OrderStatus};
@@ -72,9 +74,8 @@ where
             .repo
             .insert(NewOrder::new(caller.tenant_id, details, stamp), &images)
             .await?;
-        self.remember(caller, idempotency.as_ref(), order.id())
-            .await?;
-        self.submit(order, &images, caller.actor()).await
+        self.remember_while_submitting(caller, idempotency.as_ref(), order, &images)
+            .await
     }
 
     /// Re-applies: validates the form, stores the new order superseding the original (both
@@ -97,9 +98,8 @@ where
         let result = self.reapply_checked(caller, original, form).await;
         match result {
             Ok((new, images)) => {
-                self.remember(caller, idempotency.as_ref(), new.id())
-                    .await?;
-                self.submit(new, &images, caller.actor()).await
+                self.remember_while_submitting(caller, idempotency.as_ref(), new, &images)
+                    .await
             }
             Err(error) => Err(self.reject(caller, idempotency.as_ref(), error).await),
         }
@@ -110,7 +110,7 @@ where
         caller: Caller,
         original_id: OrderId,
         form: ApplicationForm,
-    ) -> Result<(FacetofaceOrder, crate::application::ApplicationImages), ServiceError> {
+    ) -> Result<(FacetofaceOrder, ApplicationImages), ServiceError> {
         let mut original = self.load(caller.tenant_id, original_id).await?;
         if !original.can_be_reapplied() {
             return Err(original.not_allowed(Action::Reapply).into());
@@ -151,18 +151,28 @@ where
         }
     }
 
-    async fn remember(
+    /// Links the key to the stored order while the submission starts: neither needs the
+    /// other (one write fewer in the answer's way). A failed link answers its storage error —
+    /// the order, saved at every step, is in the list either way; the key stays "still
+    /// processing" until it expires.
+    async fn remember_while_submitting(
         &self,
         caller: Caller,
         idempotency: Option<&Idempotency>,
-        id: OrderId,
-    ) -> Result<(), ServiceError> {
-        if let Some(idem) = idempotency {
-            self.idempotency
-                .attach(scope(caller), &idem.key, id)
-                .await?;
-        }
-        Ok(())
+        order: FacetofaceOrder,
+        images: &ApplicationImages,
+    ) -> Result<FacetofaceOrder, ServiceError> {
+        let id = order.id();
+        let remember = async {
+            match idempotency {
+                Some(idem) => self.idempotency.attach(scope(caller), &idem.key, id).await,
+                None => Ok(()),
+            }
+        };
+        let (remembered, submitted) =
+            join(remember, self.submit(order, images, caller.actor())).await;
+        remembered?;
+        submitted
     }
 
     /// Nothing was stored: free the key so a corrected request can use it.

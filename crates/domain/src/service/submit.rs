@@ -2,6 +2,8 @@
 //! safety rules of DESIGN §2 (persist each step, `confirm_sent` before confirm, query before
 //! any new batch, 55-minute local expiry, never two submitted batches).
 
+use futures::future::join;
+
 use super::FacetofaceService;
 use crate::application::ApplicationImages;
 use crate::error::ServiceError;
@@ -45,6 +47,8 @@ where
         actor: Actor,
     ) -> Result<FacetofaceOrder, ServiceError> {
         let mut batches_opened = 0u8;
+        // A new batch not yet saved: its save runs while sign is called (see below).
+        let mut batch_unsaved = false;
         loop {
             let stamp = self.stamp(actor);
             let step = order.submit_step();
@@ -65,23 +69,38 @@ where
                     }
                     batches_opened += 1;
                     match self.gateway.create(order.details()).await {
-                        Ok(created) => order.batch_created(self.stamp(actor), created)?,
+                        Ok(created) => {
+                            order.batch_created(self.stamp(actor), created)?;
+                            batch_unsaved = true;
+                        }
                         Err(error) => {
                             return Err(self
                                 .fail(&mut order, actor, AlipayMethod::Create, error)
                                 .await);
                         }
                     }
-                    self.save(&mut order, actor).await?;
                 }
                 SubmitStep::BatchCreated => {
                     let batch_no = order.batch_no().unwrap_or_default().to_owned();
-                    match self
-                        .gateway
-                        .facetoface_sign(&batch_no, order.details(), images)
-                        .await
-                    {
-                        Ok(()) => order.signed(self.stamp(actor))?,
+                    let details = order.details().clone();
+                    let sign = self.gateway.facetoface_sign(&batch_no, &details, images);
+                    // The new batch is saved while sign runs: neither needs the other, and
+                    // if the save fails the batch is only forgotten — never confirmed, it
+                    // expires at Alipay, and a resume opens a new one.
+                    let signed = if std::mem::take(&mut batch_unsaved) {
+                        let (saved, signed) = join(self.save(&mut order, actor), sign).await;
+                        saved?;
+                        signed
+                    } else {
+                        sign.await
+                    };
+                    match signed {
+                        // Not saved on its own: confirm_sent follows at once, with no call in
+                        // between, and its save records both steps in one write.
+                        Ok(()) => {
+                            order.signed(self.stamp(actor))?;
+                            continue;
+                        }
                         Err(error) if batch_is_dead(&error) => {
                             let stamp = self.stamp(actor);
                             order.call_failed(stamp, AlipayMethod::FacetofaceSign, &error);

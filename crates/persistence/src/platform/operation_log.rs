@@ -92,12 +92,15 @@ impl From<row::Model> for OperationLogRecord {
 }
 
 impl SeaOrmPlatformStore {
-    /// Writes one row.
+    /// Writes rows, in one statement (one commit for all of them).
     ///
     /// # Errors
-    /// The database failed.
-    pub async fn log_operation(&self, entry: NewOperationLog) -> Result<(), PlatformError> {
-        let model = row::ActiveModel {
+    /// The database failed: none of the rows is written.
+    pub async fn log_operations(&self, entries: Vec<NewOperationLog>) -> Result<(), PlatformError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let models = entries.into_iter().map(|entry| row::ActiveModel {
             id: NotSet,
             time: Set(stored_time(entry.time)),
             user_id: Set(entry.user_id),
@@ -109,8 +112,8 @@ impl SeaOrmPlatformStore {
             duration_ms: Set(entry.duration_ms),
             client_ip: Set(entry.client_ip.map(|t| truncate(t, 64))),
             request_id: Set(entry.request_id.map(|t| truncate(t, 64))),
-        };
-        row::Entity::insert(model)
+        });
+        row::Entity::insert_many(models)
             .exec_without_returning(&self.db)
             .await?;
         Ok(())

@@ -53,23 +53,22 @@ async fn usernames_are_unique_per_tenant_and_roles_give_permissions() {
 async fn operation_logs_are_paged_filtered_and_tenant_scoped() {
     let (_dir, store) = store().await;
     let t = store.add_tenant("t", "T").await.unwrap();
-    for i in 0..5 {
-        store
-            .log_operation(NewOperationLog {
-                time: Utc::now(),
-                user_id: Some(1),
-                tenant_id: Some(if i == 4 { t.id + 1 } else { t.id }),
-                method: if i % 2 == 0 { "POST" } else { "PATCH" }.to_owned(),
-                route: "/api/v1/payment/facetoface/{id}".to_owned(),
-                target_id: Some(i.to_string()),
-                outcome_code: 0,
-                duration_ms: [7, 3, 9, 3, 1][i],
-                client_ip: Some("127.0.0.1".to_owned()),
-                request_id: Some(format!("r{i}")),
-            })
-            .await
-            .unwrap();
-    }
+    let entries = (0..5)
+        .map(|i| NewOperationLog {
+            time: Utc::now(),
+            user_id: Some(1),
+            tenant_id: Some(if i == 4 { t.id + 1 } else { t.id }),
+            method: if i % 2 == 0 { "POST" } else { "PATCH" }.to_owned(),
+            route: "/api/v1/payment/facetoface/{id}".to_owned(),
+            target_id: Some(i.to_string()),
+            outcome_code: 0,
+            duration_ms: [7, 3, 9, 3, 1][i],
+            client_ip: Some("127.0.0.1".to_owned()),
+            request_id: Some(format!("r{i}")),
+        })
+        .collect();
+    store.log_operations(entries).await.unwrap();
+    store.log_operations(Vec::new()).await.unwrap();
     let all = store
         .operation_logs(t.id, &OperationLogFilter::default(), 1, 3)
         .await

@@ -91,6 +91,9 @@ fn apply_runs_create_sign_confirm_in_order_and_ends_submitted() {
             SubmitStep::Confirmed
         ]
     );
+    // Version 1 at the insert, then three saves: the batch, signed and confirm_sent together
+    // (nothing happens between them), confirmed.
+    assert_eq!(order.version(), 4);
     assert_eq!(
         h.order(order.id()),
         order,
@@ -160,6 +163,76 @@ fn apply_failing_at_sign_keeps_the_batch() {
     assert_eq!(
         last.alipay.unwrap().sub_code.as_deref(),
         Some("FILE_SIZE_MIN_LIMIT")
+    );
+}
+
+#[test]
+fn a_new_batch_whose_save_fails_while_signing_is_forgotten_never_confirmed() {
+    let h = Harness::new();
+    h.store.lock().unwrap().failing_saves = 1;
+    let mut gw = MockAgentGateway::new();
+    gw.expect_create().times(1).returning(|_| created("B1"));
+    // The save of B1 runs beside sign; sign may or may not have gone out when it fails.
+    gw.expect_facetoface_sign()
+        .times(0..=1)
+        .returning(|_, _, _| Ok(()));
+    gw.expect_confirm().times(0);
+    let result = run(h.service(gw).apply(command(None)));
+    assert!(
+        matches!(result, Err(ServiceError::Repository(_))),
+        "{result:?}"
+    );
+    let stored = h.only_order();
+    assert_eq!(stored.status(), OrderStatus::Init);
+    assert_eq!(
+        stored.submit_step(),
+        SubmitStep::None,
+        "B1 was never recorded"
+    );
+    // A resume opens a new batch and completes on it.
+    let mut gw = MockAgentGateway::new();
+    gw.expect_create().times(1).returning(|_| created("B2"));
+    gw.expect_facetoface_sign()
+        .times(1)
+        .withf(|batch_no, _, _| batch_no == "B2")
+        .returning(|_, _, _| Ok(()));
+    gw.expect_confirm()
+        .times(1)
+        .withf(|b| b == "B2")
+        .returning(|_| Ok(Confirmed::default()));
+    let order = run(h.service(gw).resume(CALLER, stored.id())).unwrap();
+    assert_eq!(order.status(), OrderStatus::Submitted);
+    assert_eq!(order.batch_no(), Some("B2"));
+}
+
+#[test]
+fn a_failed_idempotency_link_answers_the_storage_error_with_the_order_saved() {
+    let h = Harness::new();
+    h.store.lock().unwrap().failing_attaches = 1;
+    let gw = happy_gateway(&h);
+    let result = run(h.service(gw).apply(command(Some(("k-1", "fp-1")))));
+    assert!(
+        matches!(result, Err(ServiceError::Repository(_))),
+        "{result:?}"
+    );
+    let stored = h.only_order();
+    assert_eq!(
+        stored.status(),
+        OrderStatus::Submitted,
+        "the submission went on"
+    );
+    // The key was never linked: a retry with it is told the first is still processing.
+    let retry = run(h
+        .service(MockAgentGateway::new())
+        .apply(command(Some(("k-1", "fp-1")))));
+    assert!(
+        matches!(
+            retry,
+            Err(ServiceError::Idempotency(
+                IdempotencyConflict::StillProcessing
+            ))
+        ),
+        "{retry:?}"
     );
 }
 

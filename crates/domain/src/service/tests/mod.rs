@@ -58,11 +58,21 @@ pub(super) struct Store {
     pub images: HashMap<OrderId, ApplicationImages>,
     pub events: HashMap<OrderId, Vec<OrderEvent>>,
     pub keys: HashMap<String, (String, Option<OrderId>)>,
+    /// The next this many saves (updates) fail, as a database that went away would.
+    pub failing_saves: usize,
+    /// The next this many idempotency links (`attach`) fail.
+    pub failing_attaches: usize,
     next_id: i64,
 }
 
 impl Store {
     fn save(&mut self, order: &mut FacetofaceOrder) -> Result<(), RepositoryError> {
+        if self.failing_saves > 0 {
+            self.failing_saves -= 1;
+            return Err(RepositoryError::Unexpected(anyhow::anyhow!(
+                "database gone"
+            )));
+        }
         let stored_version = self.orders.get(&order.id()).map(FacetofaceOrder::version);
         if stored_version != Some(order.version()) {
             return Err(RepositoryError::Conflict);
@@ -245,7 +255,14 @@ impl Harness {
             });
         let s = Arc::clone(&self.store);
         idem.expect_attach().returning(move |_, key, id| {
-            if let Some(entry) = s.lock().unwrap().keys.get_mut(key.as_str()) {
+            let mut store = s.lock().unwrap();
+            if store.failing_attaches > 0 {
+                store.failing_attaches -= 1;
+                return Err(RepositoryError::Unexpected(anyhow::anyhow!(
+                    "database gone"
+                )));
+            }
+            if let Some(entry) = store.keys.get_mut(key.as_str()) {
                 entry.1 = Some(id);
             }
             Ok(())
