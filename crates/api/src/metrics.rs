@@ -13,6 +13,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     alipay_calls: IntCounterVec,
+    alipay_latency: HistogramVec,
 }
 
 impl Metrics {
@@ -46,14 +47,26 @@ impl Metrics {
             ),
             &["method", "outcome"],
         )?;
+        let alipay_latency = HistogramVec::new(
+            HistogramOpts::new(
+                "alipay_call_duration_seconds",
+                "Alipay gateway calls' duration (signing, sending, the answer and its check) by method",
+            )
+            .buckets(vec![
+                0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+            ]),
+            &["method"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(alipay_calls.clone()))?;
+        registry.register(Box::new(alipay_latency.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
             alipay_calls,
+            alipay_latency,
         })
     }
 
@@ -67,11 +80,15 @@ impl Metrics {
             .observe(seconds);
     }
 
-    /// Counts one Alipay call (`outcome`: `success` or the gateway error class).
-    pub fn alipay_call(&self, method: &str, outcome: &str) {
+    /// Counts one Alipay call (`outcome`: `success` or the gateway error class) and its
+    /// duration.
+    pub fn alipay_call(&self, method: &str, outcome: &str, seconds: f64) {
         self.alipay_calls
             .with_label_values(&[method, outcome])
             .inc();
+        self.alipay_latency
+            .with_label_values(&[method])
+            .observe(seconds);
     }
 
     /// The text exposition format.
@@ -85,7 +102,7 @@ impl Metrics {
 }
 
 impl xjz_alipay_adapter::CallObserver for Metrics {
-    fn call_finished(&self, method: &'static str, outcome: &str, _latency: std::time::Duration) {
-        self.alipay_call(method, outcome);
+    fn call_finished(&self, method: &'static str, outcome: &str, latency: std::time::Duration) {
+        self.alipay_call(method, outcome, latency.as_secs_f64());
     }
 }

@@ -180,6 +180,18 @@ async fn apply_then_refresh_reaches_success_showing_the_confirm_url_on_the_way()
         .find(|l| l.starts_with("alipay_calls_total") && l.contains(CREATE))
         .unwrap_or_else(|| panic!("no create count in {metrics}"));
     assert!(line.contains("success") && line.ends_with(" 1"), "{line}");
+    // Each call's duration too: create, sign and confirm once each in this flow.
+    for method in [
+        CREATE,
+        "alipay.open.agent.facetoface.sign",
+        "alipay.open.agent.confirm",
+    ] {
+        let count = metrics
+            .lines()
+            .find(|l| l.starts_with("alipay_call_duration_seconds_count") && l.contains(method))
+            .unwrap_or_else(|| panic!("no {method} duration in {metrics}"));
+        assert!(count.ends_with(" 1"), "{count}");
+    }
 }
 
 #[tokio::test]
