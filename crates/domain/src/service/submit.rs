@@ -1,6 +1,7 @@
 //! The submission driver: create → sign → confirm from wherever the order stands, with the
-//! safety rules of DESIGN §2 (persist each step, `confirm_sent` before confirm, query before
-//! any new batch, 55-minute local expiry, never two submitted batches).
+//! safety rules of DESIGN §2 (persist each step — the new batch's save running beside sign,
+//! `signed` saved with `confirm_sent` —, `confirm_sent` before confirm, query before any new
+//! batch, 55-minute local expiry, never two submitted batches).
 
 use futures::future::join;
 
