@@ -2,9 +2,9 @@
 //! the `Idempotency-Key` rules (same key + same request → the first answer; other request →
 //! conflict).
 
-use super::{Caller, FacetofaceService, Idempotency};
 use futures::future::join;
 
+use super::{Caller, FacetofaceService, Idempotency};
 use crate::application::{Application, ApplicationForm, ApplicationImages};
 use crate::error::{Action, IdempotencyConflict, ServiceError};
 use crate::ids::OrderId;
